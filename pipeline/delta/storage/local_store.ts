@@ -1,0 +1,173 @@
+import {
+  AlreadyExistsError,
+  type ByteRange,
+  NotFoundError,
+  type ObjectMeta,
+  type ObjectStore,
+} from "./object_store.ts";
+import { checkKey, compareKeys } from "./object_key.ts";
+
+/** Name prefix of in-flight temp files; `list` never shows them. */
+const TEMP_PREFIX = ".lakestream-tmp-";
+
+/**
+ * An {@linkcode ObjectStore} on a local directory (POSIX semantics).
+ *
+ * - `putIfAbsent` writes a hidden temp file next to the target, then hard-links it into place: `link(2)` fails
+ *   with EEXIST when the target exists, so exactly one of many racing writers wins, and the target appears
+ *   with its full content at once. Rename is never used for it, because POSIX rename overwrites.
+ * - `put` writes a temp file and renames it over the target (atomic replace).
+ * - `list` walks the tree recursively and sorts keys in UTF-8 byte order; temp files (`.lakestream-tmp-*`) are
+ *   skipped. A crashed writer can leave one behind; it is harmless and never listed.
+ */
+export class LocalStore implements ObjectStore {
+  readonly url: string;
+  readonly #root: string;
+
+  /** @param root the directory that holds the objects; created on the first write. */
+  constructor(root: string) {
+    this.#root = root.length > 1 ? root.replace(/\/+$/, "") : root;
+    this.url = this.#root;
+  }
+
+  #path(key: string): string {
+    checkKey(this.url, key);
+    return `${this.#root}/${key}`;
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Uint8Array> {
+    const path = this.#path(key);
+    try {
+      if (!range) return await Deno.readFile(path);
+      using file = await Deno.open(path, { read: true });
+      const size = (await file.stat()).size;
+      const length = Math.max(0, Math.min(range.length, size - range.offset));
+      const out = new Uint8Array(length);
+      await file.seek(range.offset, Deno.SeekMode.Start);
+      let done = 0;
+      while (done < length) {
+        const n = await file.read(out.subarray(done));
+        if (n === null) throw new Error(`Cannot read "${key}" in "${this.url}": file shrank while reading`);
+        done += n;
+      }
+      return out;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) throw new NotFoundError(this.url, key, { cause: e });
+      throw e;
+    }
+  }
+
+  async head(key: string): Promise<ObjectMeta | null> {
+    const path = this.#path(key);
+    try {
+      const info = await Deno.stat(path);
+      if (!info.isFile) return null;
+      return { key, size: info.size, lastModified: info.mtime?.getTime() ?? 0 };
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw e;
+    }
+  }
+
+  async *list(prefix: string, options: { startAfter?: string } = {}): AsyncIterable<ObjectMeta> {
+    const slash = prefix.lastIndexOf("/");
+    const dirKey = slash >= 0 ? prefix.slice(0, slash) : "";
+    const found: ObjectMeta[] = [];
+    await this.#walk(dirKey, prefix, found);
+    const startAfter = options.startAfter;
+    const keep = startAfter === undefined ? found : found.filter((m) => compareKeys(m.key, startAfter) > 0);
+    keep.sort((a, b) => compareKeys(a.key, b.key));
+    yield* keep;
+  }
+
+  async #walk(dirKey: string, prefix: string, out: ObjectMeta[]): Promise<void> {
+    const dir = dirKey === "" ? this.#root : `${this.#root}/${dirKey}`;
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(dir));
+    } catch (e) {
+      // A missing folder is an empty listing; one deleted during the walk (VACUUM) as well.
+      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return;
+      throw e;
+    }
+    await Promise.all(entries.map(async (entry) => {
+      if (entry.name.startsWith(TEMP_PREFIX)) return;
+      const key = dirKey === "" ? entry.name : `${dirKey}/${entry.name}`;
+      if (entry.isDirectory) {
+        // Descend only where keys below can still start with the prefix.
+        if (prefix.startsWith(key + "/") || (key + "/").startsWith(prefix)) {
+          await this.#walk(key, prefix, out);
+        }
+        return;
+      }
+      if (!key.startsWith(prefix)) return;
+      try {
+        const info = await Deno.stat(`${dir}/${entry.name}`);
+        if (info.isFile) out.push({ key, size: info.size, lastModified: info.mtime?.getTime() ?? 0 });
+      } catch (e) {
+        // Deleted between readDir and stat: not part of the listing.
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }));
+  }
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    const path = this.#path(key);
+    const tmp = await this.#writeTemp(path, bytes, false);
+    try {
+      await Deno.rename(tmp, path);
+    } catch (e) {
+      await removeQuietly(tmp);
+      throw e;
+    }
+  }
+
+  async putIfAbsent(key: string, bytes: Uint8Array): Promise<void> {
+    const path = this.#path(key);
+    // Synced before linking: a commit that other writers can see must not vanish in a crash.
+    const tmp = await this.#writeTemp(path, bytes, true);
+    try {
+      await Deno.link(tmp, path);
+    } catch (e) {
+      if (e instanceof Deno.errors.AlreadyExists) throw new AlreadyExistsError(this.url, key, { cause: e });
+      throw e;
+    } finally {
+      await removeQuietly(tmp);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.#path(key);
+    try {
+      await Deno.remove(path);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+  }
+
+  /** Writes `bytes` to a fresh hidden temp file in the target's folder (same file system, so link/rename work). */
+  async #writeTemp(path: string, bytes: Uint8Array, sync: boolean): Promise<string> {
+    const dir = path.slice(0, path.lastIndexOf("/"));
+    const tmp = `${dir}/${TEMP_PREFIX}${crypto.randomUUID()}`;
+    await Deno.mkdir(dir, { recursive: true });
+    try {
+      using file = await Deno.open(tmp, { write: true, createNew: true });
+      let done = 0;
+      while (done < bytes.length) done += await file.write(bytes.subarray(done));
+      if (sync) await file.syncData();
+    } catch (e) {
+      await removeQuietly(tmp);
+      throw e;
+    }
+    return tmp;
+  }
+}
+
+async function removeQuietly(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (e) {
+    // Already gone is the goal; anything else would leave a hidden temp file, which list() never shows.
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
