@@ -126,7 +126,7 @@ export async function objectStoreContract(
       "x=A%2FA/part 1 +.parquet",
       "x=é/p.parquet",
       "x=😀/p.parquet",
-      "x=\uffff/p.parquet",
+      "x=ｚ/p.parquet", // U+FF5A: above U+E000, below surrogate pairs in UTF-8
       "deep/a/b/c/d.bin",
       "deepest",
     ];

@@ -1,0 +1,47 @@
+import { LocalStore } from "./local_store.ts";
+import type { ObjectStore } from "./object_store.ts";
+import { type S3Settings, s3SettingsFromEnv, S3Store } from "./s3_store.ts";
+
+/** Options for {@linkcode openStore}. */
+export interface OpenStoreOptions {
+  /** S3 settings; by default read from the AWS_* environment variables. */
+  s3?: S3Settings;
+  /** Base directory for relative local paths. @default Deno.cwd() */
+  cwd?: string;
+}
+
+/**
+ * The {@linkcode ObjectStore} rooted at a table URI: `s3://bucket/prefix` (S3/MinIO, settings from the
+ * standard AWS variables), `file:///abs/path`, or a local path (absolute or relative to `cwd`).
+ *
+ * @example
+ * ```ts
+ * const store = openStore("s3://lake/orders"); // AWS_ENDPOINT_URL=http://127.0.0.1:19000 for MinIO
+ * ```
+ */
+export function openStore(uri: string, options: OpenStoreOptions = {}): ObjectStore {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(uri)?.[1]?.toLowerCase();
+  if (scheme === "s3" || scheme === "s3a") {
+    const rest = uri.slice(scheme.length + 3);
+    const slash = rest.indexOf("/");
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    if (bucket === "") throw new TypeError(`Cannot open "${uri}": the S3 URI has no bucket`);
+    const prefix = slash < 0 ? "" : rest.slice(slash + 1).replace(/\/+$/, "");
+    return new S3Store({ ...(options.s3 ?? s3SettingsFromEnv()), bucket, prefix });
+  }
+  if (scheme === "file") {
+    const url = new URL(uri);
+    if (url.host !== "" && url.host !== "localhost") {
+      throw new TypeError(`Cannot open "${uri}": file URIs must name a local path (file:///…)`);
+    }
+    return new LocalStore(decodeURIComponent(url.pathname));
+  }
+  if (scheme !== undefined) {
+    throw new TypeError(
+      `Cannot open "${uri}": unsupported scheme "${scheme}" (use a local path, file:// or s3://)`,
+    );
+  }
+  if (uri === "") throw new TypeError("Cannot open a table: the URI is empty");
+  const base = options.cwd ?? Deno.cwd();
+  return new LocalStore(uri.startsWith("/") ? uri : `${base.replace(/\/+$/, "")}/${uri}`);
+}
