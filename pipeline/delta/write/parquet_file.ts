@@ -1,0 +1,49 @@
+/**
+ * Encoding rows as one Parquet data file (Arrow → parquet-wasm), with the physical types Spark, delta-rs and
+ * delta-kernel expect (delta-lake.md §5).
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import * as pw from "parquet-wasm";
+import type { Row } from "../../value/mod.ts";
+import type { StructField } from "../schema/types.ts";
+import { rowsToRecordBatch } from "./arrow_columns.ts";
+
+/** Parquet compression codecs the writer offers. */
+export type ParquetCompression = "snappy" | "zstd" | "uncompressed";
+
+const CODECS: Record<ParquetCompression, pw.Compression> = {
+  snappy: pw.Compression.SNAPPY,
+  zstd: pw.Compression.ZSTD,
+  uncompressed: pw.Compression.UNCOMPRESSED,
+};
+
+function writerProperties(compression: ParquetCompression): pw.WriterProperties {
+  // Parquet v1 data pages: the most widely readable layout (older Spark/Hive readers reject v2 pages).
+  return new pw.WriterPropertiesBuilder()
+    .setCompression(CODECS[compression])
+    .setWriterVersion(pw.WriterVersion.V1)
+    .setCreatedBy("lakestream")
+    .build();
+}
+
+/**
+ * The bytes of a Parquet file holding `rows` with the columns `fields` (a table's data columns, without
+ * partition columns). Throws a TypeError naming column and row for invalid values.
+ */
+export function encodeParquet(
+  fields: readonly StructField[],
+  rows: readonly Row[],
+  compression: ParquetCompression = "snappy",
+): Uint8Array {
+  const batch = rowsToRecordBatch([...fields], rows);
+  const ipc = arrow.tableToIPC(new arrow.Table([batch]), "stream");
+  // WriterProperties are consumed by writeParquet (moved into wasm), so each call builds its own.
+  return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties(compression));
+}
+
+/** File name suffix for a codec, as Spark names data files (`part-….c000.snappy.parquet`). */
+export function parquetSuffix(compression: ParquetCompression): string {
+  return compression === "uncompressed" ? "c000.parquet" : `c000.${compression}.parquet`;
+}
