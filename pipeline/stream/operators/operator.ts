@@ -1,0 +1,53 @@
+/**
+ * The contract every stream operator keeps with the engine that runs it.
+ *
+ * @module
+ */
+import type { ChangeEvent } from "../../cdc/change_event.ts";
+import type { StructType } from "../../delta/schema/types.ts";
+import type { Row } from "../../value/mod.ts";
+
+/** A lake table an operator writes: its name, its Delta schema and the key columns it is upserted and deleted by. */
+export interface OutputTable {
+  /** Lake table name, snake_case. */
+  readonly name: string;
+  readonly schema: StructType;
+  /** Columns that identify a row; upserts and deletes match on them. */
+  readonly key: readonly string[];
+}
+
+/** What one batch changes in one output table. Each key appears at most once, in one of the two lists. */
+export interface TableDelta {
+  /** Complete rows to insert or to replace the row with the same key. */
+  upserts: Row[];
+  /** Rows holding only the key columns, of rows to remove; removing an absent key is a no-op. */
+  deletes: Row[];
+}
+
+/** Output table name → its delta; a table the batch leaves unchanged is absent. */
+export type TableChanges = Map<string, TableDelta>;
+
+/**
+ * A pure, IO-free stream operator.
+ *
+ * Contract:
+ * - `apply(events)` takes the events of one micro-batch in any order, with duplicates and events older than ones
+ *   already applied, and ignores events of tables it does not read. It returns, per output table, the upserts
+ *   and deletes that make that table equal to the operator's state once applied in one atomic commit. Every
+ *   event is checked first: a bad event throws a TypeError naming the table, position and column, and then no
+ *   state has changed.
+ * - The final output tables depend only on the set of events applied, never on their order or batch split
+ *   (ordering is by source position; two events for one key at one position are the same change).
+ * - `snapshotState()` returns the whole state as bytes; `restore(bytes)` replaces the state with it. Restoring
+ *   a snapshot and continuing gives the same tables as never stopping.
+ */
+export interface Operator {
+  /** Stable name, used to key the operator's state in a checkpoint. */
+  readonly name: string;
+  /** Source tables (lake names) whose events it reads. */
+  readonly inputs: readonly string[];
+  readonly outputs: readonly OutputTable[];
+  apply(events: readonly ChangeEvent[]): TableChanges;
+  snapshotState(): Uint8Array;
+  restore(state: Uint8Array): void;
+}
