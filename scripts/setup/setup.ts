@@ -1,0 +1,119 @@
+import { stackEnv, StackNotRunningError } from "../stack/env.ts";
+import {
+  type ConnectorNames,
+  type ConnectorSource,
+  postgresConnector,
+  registerConnector,
+  sqlServerConnector,
+} from "./connector.ts";
+import { ensureBucket, parseS3Url, type S3Endpoint } from "./bucket.ts";
+import { enableCapture } from "./capture.ts";
+import {
+  describeSource,
+  ensureDatabase,
+  openSourceDb,
+  resolveSource,
+  type SourceOptions,
+} from "./db/open_source_db.ts";
+import { ensureSchema } from "./schema.ts";
+import { applySeed } from "./seed.ts";
+import { DEFAULT_SEED, seedCatalog } from "./seed_catalog.ts";
+import type { StepReport } from "./step_report.ts";
+
+/** Options of {@linkcode runSetup}. */
+export interface SetupOptions extends SourceOptions {
+  /** Seed of the generated catalog. @default 42 */
+  seed?: number;
+  /** Where the lake lives; an `s3://bucket/…` lake gets its bucket created. @default none (no bucket step) */
+  lake?: string;
+  /** S3 endpoint of an s3:// lake. @default the local stack's MinIO */
+  s3?: S3Endpoint;
+  /** Register the Debezium connector (PostgreSQL and SQL Server). @default true for those dialects */
+  connector?: boolean;
+  /** Kafka Connect REST URL. @default $LAKESTREAM_CONNECT_URL, else the local stack's */
+  connectUrl?: string;
+  /** Connector, topic prefix, slot and publication names. */
+  names?: ConnectorNames;
+  /** The source database as the Connect worker reaches it. @default the address setup uses */
+  connectorSource?: Partial<ConnectorSource>;
+  /** Receives one line per finished step. */
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** What setup did. */
+export interface SetupReport {
+  /** The source, without password. */
+  source: string;
+  steps: StepReport[];
+  /** Whether any step changed anything. */
+  changed: boolean;
+}
+
+/** One line for a step: `+` when it changed something, `=` when it was already in place. */
+export function formatStep(s: StepReport): string {
+  return `${s.changed ? "+" : "="} ${s.step}: ${s.detail}`;
+}
+
+/**
+ * Sets up a source database idempotently: database, schema, change capture, reference data and starting
+ * catalog, the lake's bucket, and the Debezium connector. A second run changes nothing and says so.
+ */
+export async function runSetup(options: SetupOptions): Promise<SetupReport> {
+  const log = options.log ?? (() => {});
+  const target = resolveSource(options);
+  const steps: StepReport[] = [];
+  const step = (s: StepReport) => {
+    steps.push(s);
+    log(formatStep(s));
+  };
+  const created = await ensureDatabase(target);
+  step({
+    step: "database",
+    changed: created,
+    detail: `${describeSource(target)} ${created ? "created" : "exists"}`,
+  });
+  const db = openSourceDb(target);
+  try {
+    step(await ensureSchema(db));
+    options.signal?.throwIfAborted();
+    step(await enableCapture(db, { publication: options.names?.publication }));
+    step(await applySeed(db, seedCatalog(options.seed ?? DEFAULT_SEED)));
+  } finally {
+    await db.close();
+  }
+  if (options.lake?.startsWith("s3")) {
+    const { bucket } = parseS3Url(options.lake);
+    step(await ensureBucket(options.s3 ?? stackEnv({ services: ["minio"] }).minio, bucket));
+  }
+  if (target.dialect !== "sqlite" && options.connector !== false) {
+    const connectUrl = options.connectUrl ?? Deno.env.get("LAKESTREAM_CONNECT_URL") ?? stackConnectUrl();
+    const source: ConnectorSource = {
+      host: target.config.host,
+      port: target.config.port,
+      user: target.config.user,
+      password: target.config.password,
+      database: target.config.database,
+      ...options.connectorSource,
+    };
+    const spec = target.dialect === "postgres"
+      ? postgresConnector(source, options.names)
+      : sqlServerConnector(source, {
+        kafkaBootstrap: Deno.env.get("LAKESTREAM_KAFKA_BOOTSTRAP") ?? "kafka:29092",
+        ...options.names,
+      });
+    step(await registerConnector(connectUrl, spec, { signal: options.signal }));
+  }
+  return { source: describeSource(target), steps, changed: steps.some((s) => s.changed) };
+}
+
+function stackConnectUrl(): string {
+  try {
+    return stackEnv({ services: ["connect"] }).connect.url;
+  } catch (e) {
+    if (e instanceof StackNotRunningError) {
+      throw new StackNotRunningError(`${e.message}, or pass --connect URL (or --no-connector)`);
+    }
+    throw e;
+  }
+}
