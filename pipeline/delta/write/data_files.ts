@@ -1,0 +1,150 @@
+/**
+ * Writing rows as data files of a table: grouped by partition, split into files of bounded size, each with a
+ * unique name, exact stats and the `add` action that references it; and change-data files for the CDF.
+ *
+ * @module
+ */
+import type { Row } from "../../value/mod.ts";
+import type { AddCDCFile, AddFile, Metadata } from "../log/actions.ts";
+import type { StructField, StructType } from "../schema/types.ts";
+import type { ObjectStore } from "../storage/object_store.ts";
+import { dataFields } from "./arrow_columns.ts";
+import { computeStats, statsOptionsFromConfiguration } from "./file_stats.ts";
+import { encodeParquet, type ParquetCompression, parquetSuffix } from "./parquet_file.ts";
+import { keyToAddPath, partitionFolder, partitionValueString } from "./partition_values.ts";
+
+/** How data files are laid out. */
+export interface DataFileOptions {
+  /** Clock for `modificationTime`. @default Date.now */
+  now?: () => number;
+  /** @default "snappy" */
+  compression?: ParquetCompression;
+  /** Rows per data file at most. @default 1_000_000 */
+  maxRowsPerFile?: number;
+}
+
+/** Groups rows by their partition values (serialized), in first-seen order. */
+export function groupByPartition(
+  schema: StructType,
+  partitionColumns: readonly string[],
+  rows: readonly Row[],
+): { values: Record<string, string | null>; rows: Row[] }[] {
+  if (partitionColumns.length === 0) return rows.length ? [{ values: {}, rows: [...rows] }] : [];
+  const types = partitionColumns.map((c) => {
+    const f = schema.fields.find((x) => x.name === c);
+    if (!f) throw new TypeError(`Cannot partition by "${c}": no such column in the schema`);
+    return f.type;
+  });
+  const groups = new Map<string, { values: Record<string, string | null>; rows: Row[] }>();
+  for (const row of rows) {
+    const values: Record<string, string | null> = {};
+    partitionColumns.forEach((c, i) => values[c] = partitionValueString(types[i], row[c], c));
+    const key = JSON.stringify(partitionColumns.map((c) => values[c]));
+    let g = groups.get(key);
+    if (!g) groups.set(key, g = { values, rows: [] });
+    g.rows.push(row);
+  }
+  return [...groups.values()];
+}
+
+async function writeFiles(
+  store: ObjectStore,
+  fields: StructField[],
+  metadata: Metadata,
+  schema: StructType,
+  rows: readonly Row[],
+  folderPrefix: string,
+  namePrefix: string,
+  options: DataFileOptions,
+  withStats: boolean,
+): Promise<
+  { key: string; size: number; values: Record<string, string | null>; stats?: string; time: number }[]
+> {
+  const now = options.now ?? Date.now;
+  const compression = options.compression ?? "snappy";
+  const maxRows = options.maxRowsPerFile ?? 1_000_000;
+  const statsOptions = statsOptionsFromConfiguration(metadata.configuration);
+  const out = [];
+  let part = 0;
+  for (const group of groupByPartition(schema, metadata.partitionColumns, rows)) {
+    const folder = partitionFolder(metadata.partitionColumns, group.values);
+    for (let i = 0; i < group.rows.length; i += maxRows) {
+      const chunk = group.rows.slice(i, i + maxRows);
+      const bytes = encodeParquet(fields, chunk, compression);
+      const name = `${namePrefix}-${String(part++).padStart(5, "0")}-${crypto.randomUUID()}-${
+        parquetSuffix(compression)
+      }`;
+      const key = [folderPrefix, folder, name].filter((s) => s !== "").join("/");
+      await store.put(key, bytes);
+      out.push({
+        key,
+        size: bytes.length,
+        values: group.values,
+        stats: withStats ? computeStats(fields, chunk, statsOptions) : undefined,
+        time: now(),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes `rows` (full table rows, partition columns included) as data files and returns their `add` actions.
+ * Throws before writing anything visible to readers: files are unreferenced until a commit adds them.
+ */
+export async function writeDataFiles(
+  store: ObjectStore,
+  metadata: Metadata,
+  schema: StructType,
+  rows: readonly Row[],
+  options: DataFileOptions & { dataChange?: boolean } = {},
+): Promise<AddFile[]> {
+  const fields = dataFields(schema, metadata.partitionColumns);
+  const files = await writeFiles(store, fields, metadata, schema, rows, "", "part", options, true);
+  return files.map((f) => ({
+    path: keyToAddPath(f.key),
+    partitionValues: f.values,
+    size: f.size,
+    modificationTime: f.time,
+    dataChange: options.dataChange ?? true,
+    stats: f.stats,
+  }));
+}
+
+/** The change types of the Change Data Feed. */
+export type ChangeType = "insert" | "update_preimage" | "update_postimage" | "delete";
+
+/**
+ * Writes change rows as `_change_data/` files (data columns plus `_change_type`, no partition columns, as Spark
+ * does) and returns their `cdc` actions.
+ */
+export async function writeChangeDataFiles(
+  store: ObjectStore,
+  metadata: Metadata,
+  schema: StructType,
+  changes: readonly { row: Row; type: ChangeType }[],
+  options: DataFileOptions = {},
+): Promise<AddCDCFile[]> {
+  const fields: StructField[] = [
+    ...dataFields(schema, metadata.partitionColumns),
+    { name: "_change_type", type: "string", nullable: true, metadata: {} },
+  ];
+  const rows = changes.map((c) => ({ ...c.row, _change_type: c.type }));
+  const files = await writeFiles(
+    store,
+    fields,
+    metadata,
+    schema,
+    rows,
+    "_change_data",
+    "cdc",
+    options,
+    false,
+  );
+  return files.map((f) => ({
+    path: keyToAddPath(f.key),
+    partitionValues: f.values,
+    size: f.size,
+    dataChange: false,
+  }));
+}

@@ -1,0 +1,178 @@
+import assert from "node:assert/strict";
+import { Decimal, LocalDate, type Row, Timestamp } from "../../value/mod.ts";
+import type { Action, FileStats } from "../log/actions.ts";
+import { readCommit } from "../log/snapshot.ts";
+import { loadSnapshot } from "../log/snapshot.ts";
+import type { StructType } from "../schema/types.ts";
+import { MemoryStore } from "../storage/memory_store.ts";
+import { CommitConflictError } from "./commit_conflict_error.ts";
+import { readFileRows } from "./file_rows.ts";
+import { createTable, writeTable } from "./write_table.ts";
+
+const schema: StructType = {
+  type: "struct",
+  fields: [
+    { name: "id", type: "long", nullable: false, metadata: {} },
+    { name: "amount", type: "decimal(18,2)", nullable: true, metadata: {} },
+    { name: "ts", type: "timestamp", nullable: true, metadata: {} },
+    { name: "day", type: "date", nullable: true, metadata: {} },
+  ],
+};
+const row = (id: number, day = "2024-01-01"): Row => ({
+  id: BigInt(id),
+  amount: Decimal.parse(`${id}.50`),
+  ts: Timestamp.parse("2024-01-01T10:00:00.123456Z"),
+  day: LocalDate.parse(day),
+});
+
+let clock = 1_700_000_000_000;
+const now = () => clock++;
+
+async function allRows(store: MemoryStore): Promise<Row[]> {
+  const s = await loadSnapshot(store);
+  const rows: Row[] = [];
+  for (const f of s.files) rows.push(...await readFileRows(store, s.schema, s.partitionColumns, f));
+  return rows.sort((a, b) => Number((a.id as bigint) - (b.id as bigint)));
+}
+
+Deno.test("writeTable() creates a (1,2) table with commitInfo first and exact stats", async () => {
+  const store = new MemoryStore();
+  const r = await writeTable(store, [row(1), row(2)], { create: { schema }, now });
+  assert.equal(r.version, 0);
+  const actions = await readCommit(store, 0);
+  assert.ok("commitInfo" in actions[0]);
+  const info = (actions[0] as Extract<Action, { commitInfo: unknown }>).commitInfo;
+  assert.equal(info.operation, "WRITE");
+  assert.equal(info.operationParameters?.mode, "ErrorIfExists");
+  assert.equal(typeof info.txnId, "string");
+  assert.equal(info.readVersion, undefined);
+  const s = await loadSnapshot(store);
+  assert.deepEqual(s.protocol, { minReaderVersion: 1, minWriterVersion: 2 });
+  assert.equal(s.files.length, 1);
+  const stats = JSON.parse(s.files[0].stats!) as FileStats;
+  assert.deepEqual(stats, {
+    numRecords: 2,
+    minValues: { id: 1, amount: 1.5, ts: "2024-01-01T10:00:00.123Z", day: "2024-01-01" },
+    maxValues: { id: 2, amount: 2.5, ts: "2024-01-01T10:00:00.123Z", day: "2024-01-01" },
+    nullCount: { id: 0, amount: 0, ts: 0, day: 0 },
+  });
+  assert.deepEqual(await allRows(store), [row(1), row(2)]);
+});
+
+Deno.test("writeTable() appends, overwrites and partitions with Hive folders", async () => {
+  const store = new MemoryStore();
+  await createTable(store, { schema, partitionColumns: ["day"] }, { now });
+  await writeTable(store, [row(1, "2024-01-01"), row(2, "2024-01-02")], { now });
+  await writeTable(store, [row(3, "2024-01-01")], { now });
+  let s = await loadSnapshot(store);
+  assert.equal(s.version, 2);
+  assert.equal(s.files.length, 3);
+  assert.ok(s.files.every((f) => f.path.startsWith(`day=${f.partitionValues.day}/part-`)));
+  assert.deepEqual((await allRows(store)).map((r) => r.id), [1n, 2n, 3n]);
+  await writeTable(store, [row(9, "2024-02-02")], { now, mode: "overwrite" });
+  s = await loadSnapshot(store);
+  assert.deepEqual((await allRows(store)).map((r) => r.id), [9n]);
+  assert.equal(s.tombstones.length, 3);
+  const removes = (await readCommit(store, 3)).flatMap((a) => "remove" in a ? [a.remove] : []);
+  assert.ok(
+    removes.every((r) => r.dataChange && r.extendedFileMetadata && r.size! > 0 && r.partitionValues?.day),
+  );
+});
+
+Deno.test("writeTable() skips a streaming batch whose txn version is already committed", async () => {
+  const store = new MemoryStore();
+  await createTable(store, { schema }, { now });
+  const a = await writeTable(store, [row(1)], { now, txn: { appId: "sink-0", version: 5 } });
+  const again = await writeTable(store, [row(1)], { now, txn: { appId: "sink-0", version: 5 } });
+  const older = await writeTable(store, [row(1)], { now, txn: { appId: "sink-0", version: 4 } });
+  const next = await writeTable(store, [row(2)], { now, txn: { appId: "sink-0", version: 6 } });
+  assert.equal(a.version, 1);
+  assert.equal(again.skipped, true);
+  assert.equal(older.skipped, true);
+  assert.equal(next.version, 2);
+  assert.equal((await loadSnapshot(store)).txnVersion("sink-0"), 6);
+  assert.deepEqual((await allRows(store)).map((r) => r.id), [1n, 2n]);
+});
+
+Deno.test("writeTable() merges new nullable columns and rejects unknown ones without merge", async () => {
+  const store = new MemoryStore();
+  await writeTable(store, [row(1)], { create: { schema }, now });
+  await assert.rejects(
+    writeTable(store, [{ ...row(2), note: "x" }], { now }),
+    /row 0 has column "note", which is not in the table schema/,
+  );
+  const wider: StructType = {
+    type: "struct",
+    fields: [...schema.fields, { name: "note", type: "string", nullable: true, metadata: {} }],
+  };
+  await writeTable(store, [{ ...row(2), note: "x" }], { now, schema: wider, mergeSchema: true });
+  const rows = await allRows(store);
+  assert.equal(rows[0].note, null);
+  assert.equal(rows[1].note, "x");
+  await assert.rejects(
+    writeTable(store, [row(3)], {
+      now,
+      mergeSchema: true,
+      schema: { type: "struct", fields: [{ name: "id", type: "string", nullable: false, metadata: {} }] },
+    }),
+    /column "id" is long in the table but string in the data/,
+  );
+});
+
+Deno.test("writeTable() leaves the table unchanged when it fails before the commit", async () => {
+  const store = new MemoryStore();
+  await writeTable(store, [row(1)], { create: { schema }, now });
+  await assert.rejects(
+    writeTable(store, [row(2), { ...row(3), id: null }], { now }),
+    /null in a non-nullable column/,
+  );
+  const s = await loadSnapshot(store);
+  assert.equal(s.version, 0);
+  assert.deepEqual((await allRows(store)).map((r) => r.id), [1n]);
+});
+
+Deno.test("createTable() declares (1,4) with Change Data Feed and refuses to create twice", async () => {
+  const store = new MemoryStore();
+  await createTable(store, { schema, enableChangeDataFeed: true }, { now });
+  const s = await loadSnapshot(store);
+  assert.deepEqual(s.protocol, { minReaderVersion: 1, minWriterVersion: 4 });
+  assert.equal(s.properties["delta.enableChangeDataFeed"], "true");
+  await assert.rejects(createTable(store, { schema }, { now }), CommitConflictError);
+});
+
+Deno.test("concurrent blind appends all commit exactly once with contiguous versions", async () => {
+  const store = new MemoryStore();
+  await createTable(store, { schema }, { now });
+  const results = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => writeTable(store, [row(i)], { now, checkpointInterval: 0 })),
+  );
+  assert.deepEqual(
+    results.map((r) => r.version).sort((a, b) => a! - b!),
+    Array.from({ length: 12 }, (_, i) => i + 1),
+  );
+  assert.equal((await allRows(store)).length, 12);
+});
+
+Deno.test("writeTable() writes a checkpoint every delta.checkpointInterval commits that loads the same state", async () => {
+  const store = new MemoryStore();
+  await createTable(store, {
+    schema,
+    partitionColumns: ["day"],
+    properties: { "delta.checkpointInterval": "3" },
+  }, {
+    now,
+  });
+  for (let i = 1; i <= 4; i++) {
+    await writeTable(store, [row(i, `2024-01-0${i}`)], { now, txn: { appId: "a", version: i } });
+  }
+  await writeTable(store, [row(7)], { now, mode: "overwrite" });
+  await writeTable(store, [row(8)], { now });
+  const last = JSON.parse(new TextDecoder().decode(await store.get("_delta_log/_last_checkpoint")));
+  assert.equal(last.version, 6);
+  assert.equal(last.numOfAddFiles, 2);
+  const s = await loadSnapshot(store);
+  assert.equal(s.checkpointVersion, 6);
+  assert.equal(s.txnVersion("a"), 4);
+  assert.equal(s.tombstones.length, 4);
+  assert.deepEqual((await allRows(store)).map((r) => r.id), [7n, 8n]);
+});
