@@ -1,0 +1,25 @@
+/**
+ * Small file-system helpers for the stack scripts.
+ *
+ * @module
+ */
+
+/** Whether `path` exists (any kind of file). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** Removes `path` (recursively) when it exists; a missing path is already the wanted outcome. */
+export async function removeIfExists(path: string): Promise<void> {
+  try {
+    await Deno.remove(path, { recursive: true });
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}

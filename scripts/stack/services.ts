@@ -1,0 +1,313 @@
+/**
+ * The four services of the local stack: how each is installed and prepared, the command that runs it, how it
+ * stops, and how its health is probed.
+ *
+ * @module
+ */
+import { type StackConfig } from "./config.ts";
+import type { Credentials } from "./credentials.ts";
+import type { StackEnv } from "./env.ts";
+import { exists, removeIfExists } from "./files.ts";
+import { installJvmPieces, installMinio, installPostgres, type JvmPieces } from "./install.ts";
+import {
+  brokerProperties,
+  connectProperties,
+  log4jProperties,
+  newClusterId,
+  renderProperties,
+} from "./kafka_config.ts";
+import type { ServiceName, StackPaths } from "./paths.ts";
+import {
+  ensureBucket,
+  ensureDatabase,
+  probeConnect,
+  probeKafka,
+  probeMinio,
+  probePostgres,
+} from "./probes.ts";
+import { runCommand, type StopOptions } from "./process.ts";
+import { systemUser } from "./system_user.ts";
+
+/** What a service needs to know about the stack. */
+export interface StackContext {
+  config: StackConfig;
+  paths: StackPaths;
+  credentials: Credentials;
+  endpoints: StackEnv;
+}
+
+/** The command line that runs a prepared service. */
+export interface Launch {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/** One service of the stack. */
+export interface Service {
+  name: ServiceName;
+  /** The port clients use (first) and any other port the process binds. */
+  ports: number[];
+  /**
+   * Installs what is missing and writes configuration and data folders. `note` receives one line per
+   * noteworthy step (an install on first run).
+   */
+  prepare(note: (line: string) => void): Promise<Launch>;
+  /** One health probe; resolves to a short description, rejects saying what is wrong. */
+  probe(timeoutMs: number): Promise<string>;
+  /**
+   * Idempotent setup that needs the running service (the project database, the lake bucket); `up` retries it
+   * with the probe until both succeed. Resolves to a note when it changed something, else "".
+   */
+  finish(timeoutMs: number): Promise<string>;
+}
+
+function java(): string {
+  const home = Deno.env.get("JAVA_HOME");
+  return home ? `${home}/bin/java` : "java";
+}
+
+/** JVM flags shared by the broker and the worker. */
+function jvmFlags(heap: string, log4j: string): string[] {
+  return [
+    `-Xmx${heap}`,
+    "-XX:+UseG1GC",
+    "-XX:MaxGCPauseMillis=20",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-Djava.awt.headless=true",
+    `-Dlog4j.configuration=file:${log4j}`,
+  ];
+}
+
+function timed<T>(note: (line: string) => void, what: string, task: Promise<T & { installed: boolean }>) {
+  const start = performance.now();
+  return task.then((r) => {
+    if (r.installed) note(`${what} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    return r;
+  });
+}
+
+/** How each service stops: its graceful-shutdown signal, then SIGKILL after the grace period. */
+export const STOP_OPTIONS: Record<ServiceName, StopOptions> = {
+  // Connect stops its connectors and commits offsets; the broker does a controlled shutdown.
+  kafka: { signal: "SIGTERM", graceMs: 30_000 },
+  connect: { signal: "SIGTERM", graceMs: 30_000 },
+  // SIGINT is PostgreSQL's "fast" shutdown; SIGTERM ("smart") would wait for Debezium to disconnect.
+  postgres: { signal: "SIGINT", graceMs: 30_000 },
+  minio: { signal: "SIGTERM", graceMs: 15_000 },
+};
+
+/** Services that must be healthy before each one starts. */
+export const REQUIRES: Record<ServiceName, readonly ServiceName[]> = {
+  kafka: [],
+  connect: ["kafka"],
+  postgres: [],
+  minio: [],
+};
+
+/** Creates the service definitions for a stack. */
+export function createServices(ctx: StackContext): Record<ServiceName, Service> {
+  const { config, paths, endpoints } = ctx;
+  const host = config.host;
+  const installLog = `${paths.root}/logs/install.log`;
+  let jvm: Promise<JvmPieces & { installed: boolean }> | undefined;
+  // Kafka and Connect share one install; the first to ask reports it.
+  const jvmPieces = (note: (line: string) => void) =>
+    jvm ??= timed(
+      note,
+      "installed the Kafka and Debezium jars (mvn)",
+      installJvmPieces(config.cacheDir, installLog),
+    );
+
+  const kafka: Service = {
+    name: "kafka",
+    ports: [config.ports.kafka, config.ports.kafkaController],
+    async prepare(note) {
+      const { lib } = await jvmPieces(note);
+      const dir = paths.serviceDir("kafka");
+      await Deno.mkdir(`${dir}/data`, { recursive: true });
+      const settings = { host, port: config.ports.kafka, controllerPort: config.ports.kafkaController };
+      await Deno.writeTextFile(
+        `${dir}/server.properties`,
+        renderProperties(
+          brokerProperties({ ...settings, dataDir: `${dir}/data` }),
+          "written by `deno task stack up`",
+        ),
+      );
+      await Deno.writeTextFile(`${dir}/log4j.properties`, renderProperties(log4jProperties()));
+      if (!(await exists(`${dir}/data/meta.properties`))) {
+        await runCommand(java(), [
+          `-Dlog4j.configuration=file:${dir}/log4j.properties`,
+          "-cp",
+          `${lib}/*`,
+          "kafka.tools.StorageTool",
+          "format",
+          "-t",
+          newClusterId(),
+          "-c",
+          `${dir}/server.properties`,
+        ], { logFile: paths.logFile("kafka"), what: "kafka: formatting the KRaft storage" });
+      }
+      return {
+        command: java(),
+        args: [
+          ...jvmFlags("512m", `${dir}/log4j.properties`),
+          "-Xms256m",
+          "-cp",
+          `${lib}/*`,
+          "kafka.Kafka",
+          `${dir}/server.properties`,
+        ],
+      };
+    },
+    probe: (timeoutMs) => probeKafka(endpoints.kafka, timeoutMs),
+    finish: () => Promise.resolve(""),
+  };
+
+  const connect: Service = {
+    name: "connect",
+    ports: [config.ports.connect],
+    async prepare(note) {
+      const { lib, plugins } = await jvmPieces(note);
+      const dir = paths.serviceDir("connect");
+      await Deno.mkdir(dir, { recursive: true });
+      const props = connectProperties({
+        host,
+        port: config.ports.connect,
+        bootstrapServers: endpoints.kafka.brokers.join(","),
+        pluginPath: plugins,
+      });
+      await Deno.writeTextFile(
+        `${dir}/connect-distributed.properties`,
+        renderProperties(props, "written by `deno task stack up`"),
+      );
+      await Deno.writeTextFile(`${dir}/log4j.properties`, renderProperties(log4jProperties()));
+      return {
+        command: java(),
+        args: [
+          ...jvmFlags("1g", `${dir}/log4j.properties`),
+          "-cp",
+          `${lib}/*`,
+          "org.apache.kafka.connect.cli.ConnectDistributed",
+          `${dir}/connect-distributed.properties`,
+        ],
+      };
+    },
+    probe: (timeoutMs) => probeConnect(endpoints.connect, timeoutMs),
+    finish: () => Promise.resolve(""),
+  };
+
+  const postgres: Service = {
+    name: "postgres",
+    ports: [config.ports.postgres],
+    async prepare(note) {
+      const { bin } = await timed(note, "installed PostgreSQL (apt-get)", installPostgres(installLog));
+      const dir = paths.serviceDir("postgres");
+      const data = `${dir}/data`;
+      // initdb and postgres refuse to run as root: run them as the package's `postgres` user.
+      const asRoot = Deno.uid() === 0;
+      const owner = asRoot ? await systemUser("postgres") : null;
+      const as = (cmd: string) =>
+        owner ? ["setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", cmd]] as const : [
+          cmd,
+          [],
+        ] as const;
+      if (!(await exists(`${data}/PG_VERSION`))) {
+        await removeIfExists(data);
+        await Deno.mkdir(dir, { recursive: true });
+        const pwfile = `${dir}/initdb-password`;
+        await Deno.writeTextFile(pwfile, `${ctx.credentials.postgres.password}\n`, { mode: 0o600 });
+        if (owner) {
+          await Deno.chown(dir, owner.uid, owner.gid);
+          await Deno.chown(pwfile, owner.uid, owner.gid);
+        }
+        const [cmd, pre] = as(`${bin}/initdb`);
+        try {
+          await runCommand(cmd, [
+            ...pre,
+            "-D",
+            data,
+            "-U",
+            ctx.credentials.postgres.user,
+            `--pwfile=${pwfile}`,
+            "--auth-host=scram-sha-256",
+            "--auth-local=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-instructions",
+          ], {
+            logFile: paths.logFile("postgres"),
+            what: `postgres: creating the cluster (initdb as ${owner ? "the postgres user" : "this user"}; ` +
+              `it must be able to reach ${dir})`,
+          });
+        } finally {
+          await removeIfExists(pwfile);
+        }
+      }
+      const [cmd, pre] = as(`${bin}/postgres`);
+      return {
+        command: cmd,
+        args: [
+          ...pre,
+          "-D",
+          data,
+          "-c",
+          `listen_addresses=${host}`,
+          "-c",
+          `port=${config.ports.postgres}`,
+          // TCP only: no socket file whose path length or folder permissions could get in the way.
+          "-c",
+          "unix_socket_directories=",
+          "-c",
+          "wal_level=logical",
+          "-c",
+          "max_replication_slots=20",
+          "-c",
+          "max_wal_senders=20",
+        ],
+      };
+    },
+    probe: (timeoutMs) => probePostgres(endpoints.postgres, timeoutMs),
+    finish: async (timeoutMs) =>
+      await ensureDatabase(endpoints.postgres, timeoutMs)
+        ? `created database ${config.postgresDatabase}`
+        : "",
+  };
+
+  const minio: Service = {
+    name: "minio",
+    ports: [config.ports.minio, config.ports.minioConsole],
+    async prepare(note) {
+      const { bin } = await timed(
+        note,
+        "built MinIO (go install)",
+        installMinio(config.cacheDir, installLog),
+      );
+      const data = `${paths.serviceDir("minio")}/data`;
+      await Deno.mkdir(data, { recursive: true });
+      return {
+        command: bin,
+        args: [
+          "server",
+          data,
+          "--address",
+          `${host}:${config.ports.minio}`,
+          "--console-address",
+          `${host}:${config.ports.minioConsole}`,
+        ],
+        // Credentials go through the environment, not the command line that `ps` shows.
+        env: {
+          MINIO_ROOT_USER: ctx.credentials.minio.accessKeyId,
+          MINIO_ROOT_PASSWORD: ctx.credentials.minio.secretAccessKey,
+          MINIO_REGION: config.minioRegion,
+          MINIO_UPDATE: "off",
+        },
+      };
+    },
+    probe: (timeoutMs) => probeMinio(endpoints.minio, timeoutMs),
+    finish: async (timeoutMs) =>
+      await ensureBucket(endpoints.minio, timeoutMs) ? `created bucket ${config.minioBucket}` : "",
+  };
+
+  return { kafka, connect, postgres, minio };
+}
