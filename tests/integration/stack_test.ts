@@ -1,0 +1,182 @@
+/**
+ * The local stack (`deno task stack up`) against its promises: each service answers real client calls.
+ * Fails, never skips, when the stack is not running.
+ */
+import assert from "node:assert/strict";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { Kafka, logLevel } from "kafkajs";
+import pg from "pg";
+import { stackEnv } from "../../scripts/stack/env.ts";
+
+const REPO = new URL("../../", import.meta.url).pathname;
+
+Deno.test("stack: Kafka serves metadata and a produce/consume round trip", async () => {
+  const { kafka } = stackEnv({ services: ["kafka"] });
+  const client = new Kafka({ clientId: "stack-test", brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+  const admin = client.admin();
+  const producer = client.producer();
+  const consumer = client.consumer({ groupId: `stack-test-${crypto.randomUUID()}` });
+  const topic = `stack-test-${crypto.randomUUID()}`;
+  await admin.connect();
+  try {
+    const cluster = await admin.describeCluster();
+    assert.equal(cluster.brokers.length, 1);
+    assert.equal(`${cluster.brokers[0].host}:${cluster.brokers[0].port}`, kafka.brokers[0]);
+    assert.ok(cluster.clusterId);
+
+    assert.equal(
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }),
+      true,
+    );
+    assert.ok((await admin.listTopics()).includes(topic));
+
+    await producer.connect();
+    const sent = [1, 2, 3].map((i) => ({ key: `k${i}`, value: JSON.stringify({ i, amount: "12.30" }) }));
+    await producer.send({ topic, acks: -1, messages: sent });
+
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received: { key: string; value: string; offset: string }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`Received ${received.length} of 3 messages in 30 s`)),
+        30_000,
+      );
+      consumer.run({
+        eachMessage: ({ message }) => {
+          received.push({ key: String(message.key), value: String(message.value), offset: message.offset });
+          if (received.length === sent.length) {
+            clearTimeout(timer);
+            resolve();
+          }
+          return Promise.resolve();
+        },
+      }).catch(reject);
+    });
+    assert.deepEqual(received.map((m) => ({ key: m.key, value: m.value })), sent);
+    assert.deepEqual(received.map((m) => m.offset), ["0", "1", "2"]);
+  } finally {
+    await consumer.disconnect();
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch((e) => {
+      // The round trip's result matters more than the cleanup; say why the topic stays.
+      console.error(`Cannot delete test topic ${topic}: ${e.message}`);
+    });
+    await admin.disconnect();
+  }
+});
+
+Deno.test("stack: Kafka Connect lists the Debezium PostgreSQL and SQL Server connectors", async () => {
+  const { connect } = stackEnv({ services: ["connect"] });
+  const res = await fetch(`${connect.url}/connector-plugins`);
+  assert.equal(res.status, 200);
+  const classes = (await res.json() as { class: string; version: string }[]).map((p) => p.class);
+  assert.ok(classes.includes("io.debezium.connector.postgresql.PostgresConnector"), classes.join(", "));
+  assert.ok(classes.includes("io.debezium.connector.sqlserver.SqlServerConnector"), classes.join(", "));
+});
+
+Deno.test("stack: the Debezium PostgreSQL connector validates a pgoutput config against the stack's database", async () => {
+  const { connect, postgres } = stackEnv({ services: ["connect", "postgres"] });
+  const res = await fetch(`${connect.url}/connector-plugins/PostgresConnector/config/validate`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      "name": "stack-test-validate",
+      "connector.class": "io.debezium.connector.postgresql.PostgresConnector",
+      "plugin.name": "pgoutput",
+      "topic.prefix": "stacktest",
+      "database.hostname": postgres.host,
+      "database.port": String(postgres.port),
+      "database.user": postgres.user,
+      "database.password": postgres.password,
+      "database.dbname": postgres.database,
+    }),
+  });
+  assert.equal(res.status, 200);
+  const body = await res.json() as {
+    error_count: number;
+    configs: { value: { name: string; errors: string[] } }[];
+  };
+  const errors = body.configs.flatMap((c) => c.value.errors.map((e) => `${c.value.name}: ${e}`));
+  assert.deepEqual(errors, []);
+  assert.equal(body.error_count, 0);
+});
+
+Deno.test("stack: PostgreSQL runs with wal_level=logical and creates a pgoutput replication slot", async () => {
+  const { postgres } = stackEnv({ services: ["postgres"] });
+  const client = new pg.Client({ ...postgres });
+  await client.connect();
+  const slot = `stack_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  try {
+    assert.equal((await client.query("SHOW wal_level")).rows[0].wal_level, "logical");
+    assert.equal((await client.query("SELECT current_database() AS db")).rows[0].db, postgres.database);
+    const created = await client.query(
+      "SELECT slot_name FROM pg_create_logical_replication_slot($1, 'pgoutput')",
+      [
+        slot,
+      ],
+    );
+    assert.equal(created.rows[0].slot_name, slot);
+  } finally {
+    await client.query(
+      "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1",
+      [
+        slot,
+      ],
+    );
+    await client.end();
+  }
+});
+
+Deno.test("stack: MinIO answers 200 to a first conditional put and 412 to a second", async () => {
+  const { minio } = stackEnv({ services: ["minio"] });
+  const s3 = new S3Client({
+    endpoint: minio.endpoint,
+    region: minio.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
+  });
+  const key = `_stack_test/${crypto.randomUUID()}/00000000000000000000.json`;
+  try {
+    const first = await s3.send(
+      new PutObjectCommand({ Bucket: minio.bucket, Key: key, Body: "first", IfNoneMatch: "*" }),
+    );
+    assert.equal(first.$metadata.httpStatusCode, 200);
+    const second = await s3.send(
+      new PutObjectCommand({ Bucket: minio.bucket, Key: key, Body: "second", IfNoneMatch: "*" }),
+    ).then(() => null, (e) => e);
+    assert.ok(second instanceof S3ServiceException, `expected a refusal, got ${second}`);
+    assert.equal(second.$metadata.httpStatusCode, 412);
+    const got = await s3.send(new GetObjectCommand({ Bucket: minio.bucket, Key: key }));
+    assert.equal(await got.Body?.transformToString(), "first");
+  } finally {
+    await s3.send(new DeleteObjectCommand({ Bucket: minio.bucket, Key: key }));
+    s3.destroy();
+  }
+});
+
+Deno.test("stack: `status` reports every service healthy on its port and exits 0", async () => {
+  const env = stackEnv();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${REPO}scripts/stack/main.ts`, "status"],
+    stdin: "null",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, text + new TextDecoder().decode(out.stderr));
+  const rows = Object.fromEntries(text.trim().split("\n").slice(1).map((l) => [l.split(/\s+/)[0], l]));
+  assert.deepEqual(Object.keys(rows), ["kafka", "connect", "postgres", "minio"]);
+  for (const row of Object.values(rows)) assert.match(row, /\s\d+\s+healthy: /);
+  assert.ok(rows.kafka.includes(env.kafka.brokers[0]));
+  assert.ok(rows.connect.includes(new URL(env.connect.url).host));
+  assert.ok(rows.postgres.includes(`${env.postgres.host}:${env.postgres.port}`));
+  assert.ok(rows.minio.includes(new URL(env.minio.endpoint).host));
+  assert.match(rows.postgres, /wal_level=logical/);
+  assert.match(rows.minio, /conditional put 200 then 412/);
+  assert.match(rows.connect, /PostgresConnector .*SqlServerConnector/);
+});
