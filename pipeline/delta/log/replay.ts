@@ -104,6 +104,32 @@ export function applyActions(state: TableState, actions: readonly Action[]): voi
   }
 }
 
+/**
+ * The actions of a log compaction file, reduced to one per reconciliation key (file key, appId, domain,
+ * protocol, metaData) keeping the first occurrence. A reconciled file has no duplicates, so this changes
+ * nothing for it; Databricks writes its compaction files as the covered commits concatenated newest first
+ * (`compacted-log-files-table`), where the first occurrence is the newest, as in delta-kernel-rs's reverse replay.
+ */
+export function firstOccurrences(actions: readonly Action[]): Action[] {
+  const seen = new Set<string>();
+  const out: Action[] = [];
+  for (const a of actions) {
+    let key: string | null = null;
+    if ("add" in a) key = "f:" + fileKey(a.add.path, a.add.deletionVector);
+    else if ("remove" in a) key = "f:" + fileKey(a.remove.path, a.remove.deletionVector);
+    else if ("txn" in a) key = "t:" + a.txn.appId;
+    else if ("domainMetadata" in a) key = "d:" + a.domainMetadata.domain;
+    else if ("protocol" in a) key = "protocol";
+    else if ("metaData" in a) key = "metaData";
+    if (key !== null) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push(a);
+  }
+  return out;
+}
+
 /** The state after applying `batches` in order to an empty state. */
 export function replay(batches: Iterable<readonly Action[]>): TableState {
   const state = emptyState();

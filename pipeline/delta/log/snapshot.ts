@@ -27,7 +27,14 @@ import { type CheckpointCandidate, listLog, type LogListing } from "./listing.ts
 import { commitKey } from "./log_path.ts";
 import { mapConcurrent } from "./map_concurrent.ts";
 import { checkReadable } from "./protocol_check.ts";
-import { applyActions, cloneState, emptyState, parseActions, type TableState } from "./replay.ts";
+import {
+  applyActions,
+  cloneState,
+  emptyState,
+  firstOccurrences,
+  parseActions,
+  type TableState,
+} from "./replay.ts";
 import { TableNotFoundError } from "./table_not_found_error.ts";
 import { versionAtTimestamp } from "./time_travel.ts";
 
@@ -308,7 +315,8 @@ async function finish(
 ): Promise<Snapshot> {
   const batches = await mapConcurrent(steps, READ_CONCURRENCY, async (step) => {
     const key = step.kind === "commit" ? step.meta.key : step.key;
-    return parseActions(new TextDecoder().decode(await store.get(key)), key);
+    const actions = parseActions(new TextDecoder().decode(await store.get(key)), key);
+    return step.kind === "commit" ? actions : firstOccurrences(actions);
   });
   let lastCommit: Action[] | null = null;
   steps.forEach((step, i) => {
