@@ -1,0 +1,249 @@
+import assert from "node:assert/strict";
+import { toJsonValue } from "../value/mod.ts";
+import type { ChangeEvent } from "./change_event.ts";
+import { DebeziumDecoder } from "./debezium_decoder.ts";
+import {
+  debeziumKey,
+  debeziumMessage,
+  decimalBase64,
+  type FixtureColumn,
+  type FixtureMessage,
+  fixtureTopic,
+  ORDERS_COLUMNS,
+} from "./debezium_fixture.ts";
+import type { SourceRecord } from "./source_record.ts";
+
+const enc = new TextEncoder();
+
+function order(id: number, over: Partial<FixtureMessage> = {}): FixtureMessage {
+  return {
+    connector: "postgresql",
+    prefix: "lakestream",
+    db: "lakestream",
+    schema: "public",
+    table: "orders",
+    columns: ORDERS_COLUMNS,
+    keyColumns: ["orderid"],
+    op: "c",
+    before: null,
+    after: {
+      orderid: String(id),
+      ordernumber: JSON.stringify(`ORD-${id}`),
+      totalamount: JSON.stringify(decimalBase64(1230n + BigInt(id))),
+      statusid: "1",
+      customerid: "7",
+      createdat: "1700000000123456",
+      updatedat: "1700000000123456",
+    },
+    tsMs: 1700000000500,
+    lsn: 1000 + id,
+    lastCommitLsn: 900,
+    txId: 500 + id,
+    ...over,
+  };
+}
+
+function changeOf(r: SourceRecord): ChangeEvent {
+  assert.equal(r.kind, "change");
+  return (r as { event: ChangeEvent }).event;
+}
+
+function bytesMessage(m: FixtureMessage) {
+  return { topic: fixtureTopic(m), key: enc.encode(debeziumKey(m)), value: enc.encode(debeziumMessage(m)) };
+}
+
+Deno.test("DebeziumDecoder maps PostgreSQL's lower-case orders columns to the catalog's snake_case names", () => {
+  const e = changeOf(new DebeziumDecoder().decode(bytesMessage(order(1))));
+  assert.equal(e.table, "orders");
+  assert.deepEqual(toJsonValue(e.key), { order_id: 1 });
+  assert.deepEqual(toJsonValue(e.after!), {
+    order_id: 1,
+    order_number: "ORD-1",
+    total_amount: "12.31",
+    status_id: 1,
+    customer_id: 7,
+    created_at: "2023-11-14T22:13:20.123456Z",
+    updated_at: "2023-11-14T22:13:20.123456Z",
+  });
+  assert.equal(e.position, "0000000000000384/00000000000003e9");
+  assert.equal(e.txId, "501");
+  assert.equal(e.commitTs.toString(), "2023-11-14T22:13:20.500Z");
+});
+
+Deno.test("DebeziumDecoder maps a SQL Server topic's CamelCase columns (orderitems → order_items)", () => {
+  const columns: FixtureColumn[] = [
+    { name: "OrderItemID", schema: { type: "int32", optional: false } },
+    { name: "CurrentPrice", schema: ORDERS_COLUMNS[2].schema },
+    {
+      name: "CreatedAt",
+      schema: { type: "int64", optional: true, name: "io.debezium.time.NanoTimestamp", version: 1 },
+    },
+  ];
+  const m: FixtureMessage = {
+    connector: "sqlserver",
+    prefix: "server_docker",
+    db: "testdb",
+    schema: "dbo",
+    table: "OrderItems",
+    columns,
+    keyColumns: ["OrderItemID"],
+    op: "c",
+    before: null,
+    after: {
+      OrderItemID: "3",
+      CurrentPrice: JSON.stringify(decimalBase64(-5n)),
+      CreatedAt: "1531481025340000001",
+    },
+    tsMs: 1531481025000,
+    commitLsn: "0000002b:00000557:0005",
+    changeLsn: "0000002b:00000557:0003",
+    eventSerialNo: 1,
+  };
+  assert.equal(fixtureTopic(m), "server_docker.testdb.dbo.OrderItems");
+  const d = new DebeziumDecoder();
+  const e = changeOf(d.decode(bytesMessage(m)));
+  assert.equal(e.table, "order_items");
+  assert.deepEqual(toJsonValue(e.after!), {
+    order_item_id: 3,
+    current_price: "-0.05",
+    created_at: "2018-07-13T11:23:45.340000001Z",
+  });
+  assert.equal(e.txId, "0000002b:00000557:0005");
+  assert.equal(d.stats.quotedIntegerParses, 1, "the NanoTimestamp beyond 2^53 needed the quoted tier");
+  changeOf(d.decode(bytesMessage(m)));
+  assert.equal(d.stats.quotedIntegerParses, 2, "later messages of the topic start at that tier");
+  assert.equal(d.stats.sourceTextParses, 0);
+});
+
+Deno.test("DebeziumDecoder parses a topic's schema once and recompiles when it changes", () => {
+  const d = new DebeziumDecoder();
+  for (let i = 1; i <= 5; i++) changeOf(d.decode(bytesMessage(order(i))));
+  assert.equal(d.stats.schemasCompiled, 2, "one value schema and one key schema");
+  const wider = order(6, {
+    columns: [...ORDERS_COLUMNS, { name: "note", schema: { type: "string", optional: true } }],
+  });
+  wider.after!.note = '"gift"';
+  const e = changeOf(d.decode(bytesMessage(wider)));
+  assert.equal(e.after!.note, "gift");
+  assert.equal(d.stats.schemasCompiled, 3);
+  assert.equal(changeOf(d.decode(bytesMessage(order(7)))).after!.order_id, 7);
+});
+
+Deno.test("DebeziumDecoder decodes the same message from bytes, text, and pretty-printed text alike", () => {
+  const m = order(9);
+  const value = debeziumMessage(m);
+  const pretty = JSON.stringify(JSON.parse(value), null, 2);
+  const d = new DebeziumDecoder();
+  const fromBytes = changeOf(d.decode(bytesMessage(m)));
+  const fromText = changeOf(d.decode({ topic: fixtureTopic(m), key: debeziumKey(m), value }));
+  const fromPretty = changeOf(
+    new DebeziumDecoder().decode({ topic: null, key: debeziumKey(m), value: pretty }),
+  );
+  assert.deepEqual(toJsonValue(fromText.after!), toJsonValue(fromBytes.after!));
+  assert.deepEqual(toJsonValue(fromPretty.after!), toJsonValue(fromBytes.after!));
+  assert.equal(fromPretty.position, fromBytes.position);
+});
+
+Deno.test("DebeziumDecoder takes the key from the catalog when a message has none", () => {
+  const m = order(4, { schemas: false });
+  const e = changeOf(new DebeziumDecoder().decode({ topic: null, key: null, value: debeziumMessage(m) }));
+  assert.deepEqual(toJsonValue(e.key), { order_id: 4 });
+  assert.equal(String(e.after!.total_amount), "12.34", "schemaless Decimal read at the catalog's scale");
+  assert.equal(String(e.after!.created_at), "2023-11-14T22:13:20.123456Z", "epoch µs told by magnitude");
+});
+
+Deno.test("DebeziumDecoder rejects a change without key of a table outside the catalog", () => {
+  const m = order(4, { table: "unknown_table", schemas: false });
+  assert.throws(
+    () => new DebeziumDecoder().decode({ key: null, value: debeziumMessage(m) }),
+    /Cannot decode change of "unknown_table": missing key/,
+  );
+});
+
+Deno.test("DebeziumDecoder decodes a tombstone to the key it deletes", () => {
+  const m = order(5, { op: "d", before: order(5).after, after: null });
+  const r = new DebeziumDecoder().decode({ topic: fixtureTopic(m), key: debeziumKey(m), value: null });
+  assert.deepEqual(r.kind === "tombstone" && { table: r.table, key: toJsonValue(r.key!) }, {
+    table: "orders",
+    key: { order_id: 5 },
+  });
+});
+
+Deno.test("DebeziumDecoder decodes heartbeats, truncates and logical decoding messages", () => {
+  const d = new DebeziumDecoder();
+  const hb = d.decode({
+    topic: "__debezium-heartbeat.lakestream",
+    key: '{"serverName":"lakestream"}',
+    value: '{"ts_ms":1700000000000}',
+  });
+  assert.deepEqual(hb.kind === "heartbeat" && hb.ts?.toString(), "2023-11-14T22:13:20.000Z");
+  const source = '{"connector":"postgresql","ts_ms":1,"table":"orders","lsn":46523128,"txId":556}';
+  const t = d.decode({ key: null, value: `{"source":${source},"op":"t","ts_ms":2}` });
+  assert.deepEqual(t.kind === "truncate" && [t.table, t.txId], ["orders", "556"]);
+  const msg = d.decode({
+    key: null,
+    value:
+      '{"source":{"connector":"postgresql","ts_ms":1,"table":""},"op":"m","message":{"prefix":"foo","content":"Ymfy"}}',
+  });
+  assert.deepEqual(msg.kind === "message" && [msg.prefix, [...msg.content!]], ["foo", [98, 103, 242]]);
+});
+
+Deno.test("DebeziumDecoder reports bad input with errors that name the problem", () => {
+  const d = new DebeziumDecoder();
+  const m = order(1);
+  assert.throws(() => d.decode({ key: null, value: "{not json" }), SyntaxError);
+  assert.throws(() => d.decode({ key: null, value: new Uint8Array([0x7b, 0xff, 0x7d]) }), /not valid UTF-8/);
+  assert.throws(
+    () => d.decode({ key: debeziumKey(m), value: debeziumMessage(m).replace('"op":"c"', '"op":"x"') }),
+    /unknown operation "x"/,
+  );
+  assert.throws(
+    () =>
+      d.decode({
+        key: debeziumKey(m),
+        value: debeziumMessage(m).replace('"statusid":1', '"statusid":"one"'),
+      }),
+    /Cannot decode "after.statusid": expected an integer between/,
+  );
+  assert.throws(
+    () => d.decode({ key: debeziumKey(m), value: debeziumMessage({ ...m, after: null }) }),
+    /a "c" event needs an after image/,
+  );
+  assert.throws(() => d.decode({ key: null, value: '{"hello":1}' }), /not a Debezium change/);
+  assert.throws(() => d.decode({ key: null, value: "[]" }), /expected an object, got an array/);
+});
+
+Deno.test("DebeziumDecoder keeps bigint keys near 2^63 exact", () => {
+  const columns: FixtureColumn[] = [
+    { name: "id", schema: { type: "int64", optional: false } },
+    { name: "big", schema: { type: "int64", optional: true } },
+  ];
+  const m = order(1, {
+    table: "bigs",
+    columns,
+    keyColumns: ["id"],
+    after: { id: "9223372036854775807", big: "-9223372036854775808" },
+  });
+  const d = new DebeziumDecoder();
+  const e = changeOf(d.decode(bytesMessage(m)));
+  assert.equal(e.key.id, 9223372036854775807n);
+  assert.equal(e.after!.big, -9223372036854775808n);
+  assert.deepEqual(toJsonValue(e.after!), { id: "9223372036854775807", big: "-9223372036854775808" });
+});
+
+Deno.test("DebeziumDecoder flags every snapshot marker as a snapshot row", () => {
+  const d = new DebeziumDecoder();
+  for (
+    const snapshot of [
+      "first",
+      "first_in_data_collection",
+      "true",
+      "last_in_data_collection",
+      "last",
+      "incremental",
+    ]
+  ) {
+    assert.equal(changeOf(d.decode(bytesMessage(order(1, { op: "r", snapshot })))).snapshot, true, snapshot);
+  }
+  assert.equal(changeOf(d.decode(bytesMessage(order(1, { snapshot: "false" })))).snapshot, false);
+});
