@@ -167,6 +167,12 @@ export interface LoadSnapshotOptions {
    * in-commit timestamps where enabled, else file modification times made strictly increasing.
    */
   timestamp?: number | Date;
+  /**
+   * With `timestamp` earlier than the first commit: load the earliest version (delta-rs `load_with_datetime`)
+   * instead of failing with a RangeError (Spark).
+   * @default false
+   */
+  clampTimestamp?: boolean;
 }
 
 /**
@@ -192,7 +198,7 @@ export async function loadSnapshot(store: ObjectStore, options: LoadSnapshotOpti
       throw new RangeError(`Cannot load "${store.url}": the timestamp is not a valid time`);
     }
     const latest = await loadSnapshot(store);
-    const version = await versionAtTimestamp(store, latest, ms);
+    const version = await versionAtTimestamp(store, latest, ms, options.clampTimestamp ?? false);
     return version === latest.version ? latest : await loadSnapshot(store, { version });
   }
   const target = options.version;

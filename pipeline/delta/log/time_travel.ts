@@ -14,12 +14,14 @@ import type { Snapshot } from "./snapshot.ts";
 /**
  * The version of `latest`'s table that was current at `timestampMs`. Versions before the In-Commit Timestamp
  * enablement use file modification times made strictly increasing; later ones use their in-commit timestamps,
- * found by binary search (a few commit reads, not all). A time before the earliest commit is a RangeError.
+ * found by binary search (a few commit reads, not all). A time before the earliest commit is a RangeError, or
+ * the earliest version with `clamp`.
  */
 export async function versionAtTimestamp(
   store: ObjectStore,
   latest: Snapshot,
   timestampMs: number,
+  clamp = false,
 ): Promise<number> {
   const url = store.url;
   const listing = await listLog(store, 0);
@@ -53,6 +55,7 @@ export async function versionAtTimestamp(
   const times = monotonize(fileVersions.map((v) => listing.commits.get(v)!.lastModified));
   let found = -1;
   for (let i = 0; i < times.length && times[i] <= timestampMs; i++) found = i;
+  if (found < 0 && clamp) return versions[0];
   if (found < 0) {
     const first = times.length > 0 ? times[0] : await ictTime(Math.max(ictFrom ?? 0, versions[0]));
     throw new RangeError(
