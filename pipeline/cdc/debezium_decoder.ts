@@ -361,7 +361,10 @@ export class DebeziumDecoder {
         }
         return record;
       } catch (e) {
-        if (!(e instanceof NeedsLosslessParse) || tier === 3) throw e;
+        if (!(e instanceof NeedsLosslessParse)) throw e;
+        if (tier === 3) {
+          throw new TypeError("Cannot decode payload: a number cannot be read exactly", { cause: e });
+        }
         tier = e === NEEDS_QUOTED_INTEGERS && tier === 1 && parsed.entry !== null ? 2 : 3;
       }
     }
@@ -478,6 +481,7 @@ export class DebeziumDecoder {
       throw new TypeError('Cannot decode "payload.before": a delete needs a before image or a key');
     }
     const key = this.#key(topic, message.key, table) ?? this.#keyFromRow(table, after ?? before);
+    checkKey(table.name, key);
     const event: ChangeEvent = {
       table: table.name,
       op: op as ChangeOp,
@@ -539,7 +543,14 @@ export class DebeziumDecoder {
     try {
       return parse(1);
     } catch (e) {
-      if (e instanceof NeedsLosslessParse) return parse(3);
+      if (!(e instanceof NeedsLosslessParse)) throw e;
+    }
+    try {
+      return parse(3);
+    } catch (e) {
+      if (e instanceof NeedsLosslessParse) {
+        throw new TypeError("Cannot decode key: a number cannot be read exactly", { cause: e });
+      }
       throw e;
     }
   }
@@ -607,6 +618,16 @@ export class DebeziumDecoder {
     const content = optionalString(m, "content", "payload.message");
     return { kind: "message", prefix, content: content === null ? null : decodeBase64(content) };
   }
+}
+
+/** A key names a row only with at least one column and no nulls. */
+function checkKey(table: string, key: Row): void {
+  let columns = 0;
+  for (const k in key) {
+    if (key[k] === null) throw new TypeError(`Cannot decode change of "${table}": key column "${k}" is null`);
+    columns++;
+  }
+  if (columns === 0) throw new TypeError(`Cannot decode change of "${table}": the key has no columns`);
 }
 
 /** Plain JSON of a lossless-parsed value (number texts back to numbers or digit strings). */

@@ -83,14 +83,20 @@ interface ReviverContext {
   source?: string;
 }
 
-// Doubles hold every decimal of up to 15 significant digits exactly: shorter tokens need no source text.
+// Doubles hold every decimal of up to 15 significant digits exactly: shorter tokens need no source text, unless
+// an exponent makes them integers beyond 2^53 (`1e300`), which must not pass for exact integers.
 function reviver(_key: string, value: unknown, context?: ReviverContext): unknown {
   if (typeof value !== "number" || context?.source === undefined) return value;
   const source = context.source;
-  return source.length <= 15 ? value : new NumberText(source);
+  return source.length <= 15 && (Number.isSafeInteger(value) || !Number.isInteger(value))
+    ? value
+    : new NumberText(source);
 }
 
-/** Parses JSON keeping every number token longer than 15 characters as a {@linkcode NumberText}. */
+/**
+ * Parses JSON keeping every number token longer than 15 characters, or naming an integer beyond 2^53, as a
+ * {@linkcode NumberText}.
+ */
 export function parseLossless(text: string): unknown {
   return JSON.parse(text, reviver as (key: string, value: unknown) => unknown);
 }

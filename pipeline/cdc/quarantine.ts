@@ -7,6 +7,8 @@
  */
 import type { StructType } from "../delta/schema/types.ts";
 import { decodeBase64, encodeBase64, type Row, type Timestamp } from "../value/mod.ts";
+import type { DebeziumDecoder } from "./debezium_decoder.ts";
+import type { SourceRecord } from "./source_record.ts";
 
 /** Name of the lake table that holds quarantined messages. */
 export const QUARANTINE_TABLE = "_quarantine";
@@ -79,4 +81,29 @@ export function quarantineRow(record: QuarantineRecord): Row {
     error: record.error,
     timestamp: record.timestamp.zoned ? record.timestamp : record.timestamp.with({ zoned: true }),
   };
+}
+
+/** A message as sources read it: where it is, and its raw key and value. */
+export interface LocatedMessage {
+  topic: string;
+  partition?: number;
+  offset: string | number | bigint;
+  key: Uint8Array | string | null;
+  value: Uint8Array | string | null;
+}
+
+/**
+ * Decodes one message, or quarantines it: whatever the bytes, this returns and never throws, so one bad message
+ * never stops a source.
+ */
+export function decodeOrQuarantine(
+  decoder: DebeziumDecoder,
+  message: LocatedMessage,
+  now: () => Timestamp,
+): { record: SourceRecord; quarantine?: undefined } | { record?: undefined; quarantine: QuarantineRecord } {
+  try {
+    return { record: decoder.decode(message) };
+  } catch (e) {
+    return { quarantine: quarantineRecord(message, message, e, now()) };
+  }
 }
