@@ -77,7 +77,8 @@ export interface LowStockItem {
   productId: number;
   name: string;
   stock: number;
-  threshold: number | null;
+  /** Units sold in the last 7 days. */
+  sold7d: number | null;
   /** Days the stock lasts at the recent sell rate; null when nothing sold recently. */
   daysOfCover: number | null;
 }
