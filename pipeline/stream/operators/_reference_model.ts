@@ -80,3 +80,17 @@ export function referenceScd2(
   }
   return [...versions.values()].flat();
 }
+
+/** order_id → commit time of the last insert not followed by a delete, replaying the orders' events in order. */
+export function referenceOrderInsertCommits(
+  def: TableDef,
+  events: readonly ChangeEvent[],
+): Map<number, Timestamp> {
+  const out = new Map<number, Timestamp>();
+  for (const e of sortedUnique(def, events)) {
+    const id = e.key.order_id as number;
+    if (e.op === "c") out.set(id, e.commitTs);
+    if (e.op === "d") out.delete(id);
+  }
+  return out;
+}

@@ -6,18 +6,15 @@
  *
  * @module
  */
-import { ECOMMERCE_TABLES, type TableDef } from "../../catalog/mod.ts";
+import type { TableDef } from "../../catalog/mod.ts";
+import { catalogTable } from "./catalog_table.ts";
 import type { ChangeEvent, ChangeOp } from "../../cdc/change_event.ts";
 import { decimalParts } from "../../delta/schema/types.ts";
 import { Decimal, type Row, Timestamp, type Value } from "../../value/mod.ts";
 import type { Prng } from "./_prng.ts";
 
 /** The catalog table named `name`. */
-export function tableDef(name: string): TableDef {
-  const def = ECOMMERCE_TABLES.find((t) => t.name === name);
-  if (!def) throw new RangeError(`Unknown table "${name}"`);
-  return def;
-}
+export const tableDef = catalogTable;
 
 /** Fixed-width position text that sorts in sequence order. */
 export function position(seq: number): string {
@@ -82,6 +79,11 @@ export class SourceSimulator {
       txId: null,
       snapshot: op === "r",
     });
+  }
+
+  /** Loads a row without a change event: it existed before capture began (a snapshot will read it). */
+  seed(table: string, row: Row): void {
+    this.#table(table).set(row[tableDef(table).key[0]] as number, row);
   }
 
   /** Inserts a complete row (key column included). */

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { ECOMMERCE_TABLES, type TableDef } from "../../catalog/mod.ts";
+import type { TableDef } from "../../catalog/mod.ts";
+import { catalogTable } from "./catalog_table.ts";
 import type { ChangeEvent } from "../../cdc/change_event.ts";
 import { type Row, Timestamp } from "../../value/mod.ts";
 import { EventChecker } from "./event_check.ts";
@@ -23,7 +24,7 @@ import { catalogFields, field, struct } from "./schema_fields.ts";
 import { beginState, openState } from "./state_format.ts";
 
 const STATE_KIND = "scd2/1";
-const CUSTOMERS = ECOMMERCE_TABLES.find((t) => t.name === "customers")!;
+const CUSTOMERS = catalogTable("customers");
 
 /** Options of {@linkcode Scd2Operator}. */
 export interface Scd2Options {

@@ -1,0 +1,150 @@
+/**
+ * The sales aggregates (`sales_per_minute`, `product_sales`, `inventory_levels`, `order_status_counts`,
+ * `customer_ltv`) as one operator over one shared state of the source rows they read.
+ *
+ * @module
+ */
+import type { ChangeEvent } from "../../cdc/change_event.ts";
+import type { Timestamp } from "../../value/mod.ts";
+import { CommerceState, type OrderFacts, SALES_INPUTS } from "./commerce_state.ts";
+import { CUSTOMER_LTV, CustomerLtvView } from "./customer_ltv.ts";
+import { EventChecker } from "./event_check.ts";
+import { INVENTORY_LEVELS, InventoryLevelsView } from "./inventory_levels.ts";
+import type { Operator, OutputTable, TableChanges, TableDelta } from "./operator.ts";
+import { ORDER_STATUS_COUNTS, OrderStatusCountsView } from "./order_status_counts.ts";
+import { PRODUCT_SALES, ProductSalesView } from "./product_sales.ts";
+import { SALES_PER_MINUTE, SalesPerMinuteView } from "./sales_per_minute.ts";
+import { DEFAULT_SALES_RULES, type SalesRules } from "./sales_rules.ts";
+import { catalogTable } from "./catalog_table.ts";
+import { beginState, openState } from "./state_format.ts";
+
+const STATE_KIND = "sales/1";
+
+/** Live figures of the aggregates, for metrics (not part of any table). */
+export interface SalesMetrics {
+  /** Event time before which `sales_per_minute` windows are complete; null before the first sale. */
+  watermark: Timestamp | null;
+  /** Changes applied to windows that had already ended before the watermark, since start or restore. */
+  lateWindowChanges: number;
+}
+
+class Views {
+  readonly salesPerMinute: SalesPerMinuteView;
+  readonly productSales = new ProductSalesView();
+  readonly inventoryLevels = new InventoryLevelsView();
+  readonly orderStatusCounts = new OrderStatusCountsView();
+  readonly customerLtv = new CustomerLtvView();
+
+  constructor(rules: SalesRules) {
+    this.salesPerMinute = new SalesPerMinuteView(rules.allowedLatenessMs);
+  }
+
+  add(f: OrderFacts, sign: 1 | -1): void {
+    this.salesPerMinute.add(f, sign);
+    this.productSales.add(f, sign);
+    this.inventoryLevels.add(f, sign);
+    this.orderStatusCounts.add(f, sign);
+    this.customerLtv.add(f, sign);
+  }
+
+  emit(state: CommerceState): [string, TableDelta][] {
+    return [
+      [this.salesPerMinute.table.name, this.salesPerMinute.emit()],
+      [this.productSales.table.name, this.productSales.emit(state)],
+      [this.inventoryLevels.table.name, this.inventoryLevels.emit(state)],
+      [this.orderStatusCounts.table.name, this.orderStatusCounts.emit(state)],
+      [this.customerLtv.table.name, this.customerLtv.emit()],
+    ];
+  }
+}
+
+/**
+ * Maintains the five sales aggregates incrementally with exact retractions.
+ *
+ * Source rows follow the mirrors' rules (last change by position wins; late and repeated changes are ignored;
+ * deletes leave tombstones). A batch first retracts the facts of every order it can change (its row, its
+ * items, its insert or delete), applies the changes, then adds those orders' new facts; so an item updated or
+ * deleted, an item moved to another order, an order cancelled, returned or deleted, or a late change corrects
+ * every aggregate exactly, in the window, product and customer it belongs to. Product, category and status
+ * renames update the rows that show those names. Which orders are sales, and their event time, follow
+ * `SalesRules` and `orderEventNs`; each table's doc comment defines its columns. The reference functions
+ * (`referenceSalesPerMinute`, …) compute the same tables from final source contents.
+ *
+ * State: the used columns of the six source tables (including tombstones); the aggregates are derived from it
+ * on restore.
+ */
+export class SalesAggregatesOperator implements Operator {
+  readonly name = "sales_aggregates";
+  readonly inputs: readonly string[] = SALES_INPUTS;
+  readonly outputs: readonly OutputTable[];
+  readonly #rules: SalesRules;
+  readonly #checkers = SALES_INPUTS.map((t) => new EventChecker(catalogTable(t)));
+  #state: CommerceState;
+  #views: Views;
+
+  constructor(rules: SalesRules = DEFAULT_SALES_RULES) {
+    this.#rules = rules;
+    this.#state = new CommerceState(rules);
+    this.#views = new Views(rules);
+    this.outputs = [SALES_PER_MINUTE, PRODUCT_SALES, INVENTORY_LEVELS, ORDER_STATUS_COUNTS, CUSTOMER_LTV];
+  }
+
+  /** Live figures for metrics. */
+  metrics(): SalesMetrics {
+    const spm = this.#views.salesPerMinute;
+    return { watermark: spm.watermark, lateWindowChanges: spm.lateChanges };
+  }
+
+  apply(events: readonly ChangeEvent[]): TableChanges {
+    for (const c of this.#checkers) c.assertAll(events);
+    const state = this.#state;
+    const views = this.#views;
+    const plan = state.plan(events);
+    const affected = state.affectedOrders(plan);
+    for (const id of affected) {
+      const f = state.facts(id);
+      if (f) views.add(f, -1);
+    }
+    const touched = state.applyPlan(plan);
+    for (const id of affected) {
+      const f = state.facts(id);
+      if (f) views.add(f, 1);
+    }
+    views.productSales.touch(touched.products, touched.categories, state);
+    views.orderStatusCounts.touch(touched.statuses);
+    views.inventoryLevels.touch(touched.inventoryProducts);
+    const changes: TableChanges = new Map();
+    for (const [name, delta] of views.emit(state)) {
+      if (delta.upserts.length > 0 || delta.deletes.length > 0) changes.set(name, delta);
+    }
+    return changes;
+  }
+
+  snapshotState(): Uint8Array {
+    const w = beginState(STATE_KIND, this.name).string(JSON.stringify(this.#rules));
+    this.#state.write(w);
+    return w.finish();
+  }
+
+  restore(bytes: Uint8Array): void {
+    const r = openState(bytes, STATE_KIND, this.name);
+    const rules = r.string();
+    if (rules !== JSON.stringify(this.#rules)) {
+      throw new RangeError(
+        `Cannot restore state of operator "${this.name}": it was taken with rules ${rules}`,
+      );
+    }
+    const state = new CommerceState(this.#rules);
+    state.read(r);
+    r.end();
+    const views = new Views(this.#rules);
+    for (const id of state.orders.keys()) {
+      const f = state.facts(id);
+      if (f) views.add(f, 1);
+    }
+    views.emit(state); // the tables already hold these rows; this only settles the views' bookkeeping
+    views.salesPerMinute.lateChanges = 0;
+    this.#state = state;
+    this.#views = views;
+  }
+}
