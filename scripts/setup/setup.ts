@@ -15,6 +15,7 @@ import {
   resolveSource,
   type SourceOptions,
 } from "./db/open_source_db.ts";
+import type { SourceDb } from "./db/source_db.ts";
 import { ensureSchema } from "./schema.ts";
 import { applySeed } from "./seed.ts";
 import { DEFAULT_SEED, seedCatalog } from "./seed_catalog.ts";
@@ -22,6 +23,11 @@ import type { StepReport } from "./step_report.ts";
 
 /** Options of {@linkcode runSetup}. */
 export interface SetupOptions extends SourceOptions {
+  /**
+   * An open SQLite connection to set up instead of `db` (e.g. a `:memory:` database shared with the faker); left
+   * open. The database, bucket and connector steps do not apply.
+   */
+  source?: SourceDb;
   /** Seed of the generated catalog. @default 42 */
   seed?: number;
   /** Where the lake lives; an `s3://bucket/…` lake gets its bucket created. @default none (no bucket step) */
@@ -61,12 +67,25 @@ export function formatStep(s: StepReport): string {
  */
 export async function runSetup(options: SetupOptions): Promise<SetupReport> {
   const log = options.log ?? (() => {});
-  const target = resolveSource(options);
   const steps: StepReport[] = [];
   const step = (s: StepReport) => {
     steps.push(s);
     log(formatStep(s));
   };
+  const prepare = async (db: SourceDb) => {
+    step(await ensureSchema(db));
+    options.signal?.throwIfAborted();
+    step(await enableCapture(db, { publication: options.names?.publication }));
+    step(await applySeed(db, seedCatalog(options.seed ?? DEFAULT_SEED)));
+  };
+  if (options.source) {
+    if (options.source.dialect !== "sqlite") {
+      throw new TypeError("Cannot set up an open connection other than SQLite: pass its URL instead");
+    }
+    await prepare(options.source);
+    return { source: "sqlite (open connection)", steps, changed: steps.some((s) => s.changed) };
+  }
+  const target = resolveSource(options);
   const created = await ensureDatabase(target);
   step({
     step: "database",
@@ -75,10 +94,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupReport> {
   });
   const db = openSourceDb(target);
   try {
-    step(await ensureSchema(db));
-    options.signal?.throwIfAborted();
-    step(await enableCapture(db, { publication: options.names?.publication }));
-    step(await applySeed(db, seedCatalog(options.seed ?? DEFAULT_SEED)));
+    await prepare(db);
   } finally {
     await db.close();
   }

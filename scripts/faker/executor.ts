@@ -1,0 +1,132 @@
+/**
+ * Executes the row changes of one operation as one source transaction, per dialect, verifying that each change
+ * touched exactly one row:
+ * - SQLite: prepared statements inside BEGIN IMMEDIATE … COMMIT, in process.
+ * - PostgreSQL: one prepared statement per operation shape, chaining the changes as data-modifying CTEs (one
+ *   round trip, one implicit transaction); UpdatedAt comes from the BEFORE trigger.
+ * - SQL Server: one parameterized batch with XACT_ABORT and a THROW when a change misses its row; UpdatedAt is
+ *   set in each UPDATE (so the AFTER trigger does not write a second CDC row).
+ *
+ * @module
+ */
+import type { SourceDb, SqliteSourceDb, SqlValue } from "../setup/mod.ts";
+import type { RowChange } from "./row_changes.ts";
+
+/** A change did not touch exactly one row: the faker's model disagrees with the database. */
+export class StaleModelError extends Error {
+  override name = "StaleModelError";
+}
+
+/** Applies the row changes of one operation atomically. */
+export interface ChangeExecutor {
+  apply(changes: readonly RowChange[]): Promise<void>;
+}
+
+interface Rendered {
+  sql: string;
+  params: SqlValue[];
+}
+
+function render(c: RowChange, updatedAt: string | null): Rendered {
+  switch (c.kind) {
+    case "insert": {
+      const cols = Object.keys(c.row);
+      return {
+        sql: `INSERT INTO ${c.table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`,
+        params: cols.map((k) => c.row[k]),
+      };
+    }
+    case "update": {
+      const set = Object.keys(c.set ?? {});
+      const add = Object.keys(c.add ?? {});
+      const parts = [...set.map((k) => `${k} = ?`), ...add.map((k) => `${k} = ${k} + ?`)];
+      if (updatedAt) parts.push(`UpdatedAt = ${updatedAt}`);
+      return {
+        sql: `UPDATE ${c.table} SET ${parts.join(", ")} WHERE ${c.key} = ?`,
+        params: [...set.map((k) => c.set![k]), ...add.map((k) => c.add![k]), c.id],
+      };
+    }
+    case "delete":
+      return { sql: `DELETE FROM ${c.table} WHERE ${c.key} = ?`, params: [c.id] };
+  }
+}
+
+function describe(c: RowChange): string {
+  return c.kind === "insert" ? `insert into ${c.table}` : `${c.kind} of ${c.table} ${c.key} ${c.id}`;
+}
+
+class SqliteExecutor implements ChangeExecutor {
+  #db: SqliteSourceDb;
+  constructor(db: SqliteSourceDb) {
+    this.#db = db;
+  }
+  // deno-lint-ignore require-await -- async so that failures reject instead of throwing synchronously
+  async apply(changes: readonly RowChange[]): Promise<void> {
+    this.#db.transactionSync(() => {
+      for (const c of changes) {
+        const { sql, params } = render(c, null);
+        const n = this.#db.execSync(sql, params);
+        if (n !== 1) throw new StaleModelError(`Stale faker model: ${describe(c)} changed ${n} rows`);
+      }
+    });
+  }
+}
+
+class PostgresExecutor implements ChangeExecutor {
+  #db: SourceDb;
+  constructor(db: SourceDb) {
+    this.#db = db;
+  }
+  async apply(changes: readonly RowChange[]): Promise<void> {
+    const parts = changes.map((c) => render(c, null));
+    const sql = `WITH ${parts.map((p, i) => `s${i} AS (${p.sql} RETURNING 1)`).join(", ")} SELECT ${
+      parts.map((_, i) => `(SELECT count(*) FROM s${i}) AS c${i}`).join(", ")
+    }`;
+    const [row] = await this.#db.query(sql, parts.flatMap((p) => p.params));
+    const bad = changes.findIndex((_, i) => Number(row[`c${i}`]) !== 1);
+    if (bad >= 0) {
+      throw new StaleModelError(
+        `Stale faker model: ${describe(changes[bad])} changed ${row[`c${bad}`]} rows`,
+      );
+    }
+  }
+}
+
+/** The error number the SQL Server batch throws when a change misses its row. */
+const STALE_ROW = 50001;
+
+class SqlServerExecutor implements ChangeExecutor {
+  #db: SourceDb;
+  constructor(db: SourceDb) {
+    this.#db = db;
+  }
+  async apply(changes: readonly RowChange[]): Promise<void> {
+    const parts = changes.map((c) => render(c, "SYSUTCDATETIME()"));
+    const body = parts.map((p, i) =>
+      `${p.sql};\nIF @@ROWCOUNT <> 1 THROW ${STALE_ROW}, N'Stale faker model: ${
+        describe(changes[i]).replaceAll("'", "''")
+      } missed its row', 1;`
+    );
+    const sql = `SET XACT_ABORT ON;\nSET NOCOUNT OFF;\nBEGIN TRANSACTION;\n${
+      body.join("\n")
+    }\nCOMMIT TRANSACTION;`;
+    try {
+      await this.#db.exec(sql, parts.flatMap((p) => p.params));
+    } catch (e) {
+      if ((e as { number?: unknown }).number === STALE_ROW) throw new StaleModelError((e as Error).message);
+      throw e;
+    }
+  }
+}
+
+/** The executor for `db`'s dialect. */
+export function createExecutor(db: SourceDb): ChangeExecutor {
+  switch (db.dialect) {
+    case "sqlite":
+      return new SqliteExecutor(db as SqliteSourceDb);
+    case "postgres":
+      return new PostgresExecutor(db);
+    case "sqlserver":
+      return new SqlServerExecutor(db);
+  }
+}

@@ -1,0 +1,203 @@
+import {
+  type Dialect,
+  openSourceDb,
+  resolveSource,
+  type SourceDb,
+  type SourceOptions,
+  syncKeySequences,
+} from "../setup/mod.ts";
+import { createExecutor } from "./executor.ts";
+import { OperationGenerator } from "./generate.ts";
+import { KEYED_TABLES, loadModel } from "./model.ts";
+import type { Operation, OperationKind, OperationWeights } from "./operation.ts";
+import { formatProgress } from "./progress.ts";
+import { type RowChange, rowChanges } from "./row_changes.ts";
+
+/** Options of {@linkcode runFaker}. */
+export interface FakerOptions extends Omit<SourceOptions, "dialect"> {
+  /** The source dialect (with `db`/`url`). @default "sqlite" */
+  dialect?: Dialect;
+  /** An open connection to use instead of `dialect`/`db`/`url` (left open). */
+  source?: SourceDb;
+  /** Transactions per second; 0 runs as fast as the database allows. @default 20 */
+  rate?: number;
+  /** Stop after this many seconds. @default no limit */
+  duration?: number;
+  /** Stop after this many operations. @default no limit */
+  ops?: number;
+  /** PRNG seed: the same seed and starting database give the same operations. @default 1 */
+  seed?: number;
+  /** Relative frequency of each operation kind. @default DEFAULT_WEIGHTS */
+  weights?: Partial<OperationWeights>;
+  /** Stops the faker between two transactions. */
+  signal?: AbortSignal;
+  /** Called about 4 times a second with a one-line progress display. */
+  onProgress?: (line: string) => void;
+  /** Receives retries and errors (one line each). @default console.error */
+  log?: (line: string) => void;
+  /** Monotonic clock in ms, for pacing. @default performance.now */
+  now?: () => number;
+  /** Called with every operation the database accepted, in order. */
+  onOperation?: (op: Operation) => void;
+}
+
+/** Row changes per source table by kind: c inserts, u updates, d deletes. */
+export type ChangeCounts = Record<string, { c: number; u: number; d: number }>;
+
+/** What a faker run did. */
+export interface FakerReport {
+  dialect: Dialect;
+  /** Operations committed (one transaction each). */
+  operations: number;
+  byKind: Partial<Record<OperationKind, number>>;
+  /** Rows the committed operations changed, per table: what change capture must show. */
+  changes: ChangeCounts;
+  /** Transient failures retried (busy, deadlock, lost connection). */
+  retries: number;
+  /** Operations that failed for good (the model was reloaded, the run went on). */
+  errors: number;
+  elapsedMs: number;
+  stoppedBy: "ops" | "duration" | "signal";
+}
+
+const MAX_BACKOFF_MS = 5_000;
+const MAX_CONSECUTIVE_ERRORS = 50;
+/** Behind schedule by more than this, the pacer stops catching up (no burst after a stall). */
+const MAX_LAG_MS = 1_000;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+function count(changes: ChangeCounts, c: RowChange): void {
+  const t = (changes[c.table] ??= { c: 0, u: 0, d: 0 });
+  t[c.kind === "insert" ? "c" : c.kind === "update" ? "u" : "d"]++;
+}
+
+/**
+ * Writes live e-commerce activity into a source database until `ops`, `duration` or `signal` stops it. Each
+ * operation is one transaction; a stop never interrupts one. Transient database errors are retried with
+ * exponential backoff (50 ms … 5 s) and reported; an operation that fails for good is reported, the model is
+ * reloaded from the database and the run goes on.
+ */
+export async function runFaker(options: FakerOptions): Promise<FakerReport> {
+  const rate = options.rate ?? 20;
+  if (!(rate >= 0) || !Number.isFinite(rate)) {
+    throw new RangeError(`Cannot run the faker at rate ${rate}: use a number ≥ 0`);
+  }
+  const log = options.log ?? ((line: string) => console.error(line));
+  const now = options.now ?? (() => performance.now());
+  const db = options.source ??
+    openSourceDb(resolveSource({ ...options, dialect: options.dialect ?? "sqlite" }));
+  const report: FakerReport = {
+    dialect: db.dialect,
+    operations: 0,
+    byKind: {},
+    changes: {},
+    retries: 0,
+    errors: 0,
+    elapsedMs: 0,
+    stoppedBy: "signal",
+  };
+  const signal = options.signal;
+  const withRetry = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    let delay = 50;
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!db.isTransient(e)) throw e;
+        report.retries++;
+        log(`faker: ${what} failed (${(e as Error).message}), attempt ${attempt}; retrying in ${delay} ms`);
+        await sleep(delay, signal);
+        if (signal?.aborted) return undefined;
+        delay = Math.min(delay * 2, MAX_BACKOFF_MS);
+      }
+    }
+  };
+  const t0 = now();
+  let progressTimer: ReturnType<typeof setInterval> | undefined;
+  try {
+    const model = await withRetry("loading the model", () => loadModel(db));
+    if (!model) return report;
+    const generator = new OperationGenerator(model, { seed: options.seed ?? 1, weights: options.weights });
+    const executor = createExecutor(db);
+    if (options.onProgress) {
+      const onProgress = options.onProgress;
+      progressTimer = setInterval(() => onProgress(formatProgress(report, now() - t0)), 250);
+    }
+    let base = t0;
+    let paced = 0;
+    let consecutiveErrors = 0;
+    for (;;) {
+      if (options.ops !== undefined && report.operations >= options.ops) {
+        report.stoppedBy = "ops";
+        break;
+      }
+      if (options.duration !== undefined && now() - t0 >= options.duration * 1000) {
+        report.stoppedBy = "duration";
+        break;
+      }
+      if (signal?.aborted) break;
+      if (rate > 0) {
+        const wait = base + (paced * 1000) / rate - now();
+        if (wait < -MAX_LAG_MS) {
+          base = now();
+          paced = 0;
+        } else if (wait > 1) {
+          await sleep(wait, signal);
+          continue;
+        }
+      } else if (report.operations % 256 === 0) {
+        // Let timers and signals run: the SQLite path never yields to the event loop on its own.
+        await sleep(0);
+      }
+      const op = generator.next();
+      const changes = rowChanges(op);
+      try {
+        const done = await withRetry(op.kind, () => executor.apply(changes));
+        if (done === undefined && signal?.aborted) break;
+        consecutiveErrors = 0;
+      } catch (e) {
+        report.errors++;
+        if (++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
+          throw new Error(
+            `The faker stopped: ${consecutiveErrors} operations in a row failed, the last with: ${
+              (e as Error).message
+            }`,
+            { cause: e },
+          );
+        }
+        log(`faker: ${op.kind} failed (${(e as Error).message}); reloading the model from the database`);
+        const reloaded = await withRetry("reloading the model", () => loadModel(db));
+        if (!reloaded) break;
+        generator.useModel(reloaded);
+        paced++;
+        continue;
+      }
+      paced++;
+      report.operations++;
+      report.byKind[op.kind] = (report.byKind[op.kind] ?? 0) + 1;
+      for (const c of changes) count(report.changes, c);
+      options.onOperation?.(op);
+    }
+    if (db.dialect !== "sqlite" && report.operations > 0) {
+      await withRetry("moving key sequences", () => syncKeySequences(db, KEYED_TABLES));
+    }
+    return report;
+  } finally {
+    clearInterval(progressTimer);
+    report.elapsedMs = now() - t0;
+    options.onProgress?.(formatProgress(report, report.elapsedMs));
+    if (!options.source) await db.close();
+  }
+}
