@@ -20,6 +20,7 @@ changing and leaving, carts, price changes, restocks, reviews) into a source set
   --duration S     stop after S seconds
   --ops N          stop after N operations
   --seed N         PRNG seed: the same seed on the same starting database gives the same operations (default 1)
+  --durable        PostgreSQL: wait for every commit to reach disk (synchronous_commit on; much slower)
   -h, --help`;
 
 function usage(message: string): never {
@@ -49,6 +50,7 @@ if (import.meta.main) {
         duration: { type: "string" },
         ops: { type: "string" },
         seed: { type: "string" },
+        durable: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -76,6 +78,7 @@ if (import.meta.main) {
       duration: number("duration", values.duration, false),
       ops: number("ops", values.ops, true),
       seed: number("seed", values.seed, true),
+      durableCommits: values.durable,
       signal: controller.signal,
       onProgress: tty ? (line) => Deno.stdout.writeSync(encoder.encode(`\r${line}\x1b[K`)) : undefined,
     });

@@ -4,6 +4,7 @@ import {
   resolveSource,
   type SourceDb,
   type SourceOptions,
+  type SourceTarget,
   syncKeySequences,
 } from "../setup/mod.ts";
 import { createExecutor } from "./executor.ts";
@@ -13,12 +14,30 @@ import type { Operation, OperationKind, OperationWeights } from "./operation.ts"
 import { formatProgress } from "./progress.ts";
 import { type RowChange, rowChanges } from "./row_changes.ts";
 
+/**
+ * The source to write to. On PostgreSQL the faker's own session commits asynchronously
+ * (synchronous_commit=off) unless `durableCommits`: one connection waiting for a WAL flush per commit manages
+ * only a few hundred transactions per second. A PostgreSQL crash can then lose the faker's last commits (about
+ * wal_writer_delay's worth), never part of a transaction, and change capture sees a commit once the WAL
+ * writer has flushed it.
+ */
+function fakerTarget(options: FakerOptions): SourceTarget {
+  const target = resolveSource({ ...options, dialect: options.dialect ?? "sqlite" });
+  if (target.dialect !== "postgres" || options.durableCommits) return target;
+  return {
+    ...target,
+    config: { ...target.config, settings: { ...target.config.settings, synchronous_commit: "off" } },
+  };
+}
+
 /** Options of {@linkcode runFaker}. */
 export interface FakerOptions extends Omit<SourceOptions, "dialect"> {
   /** The source dialect (with `db`/`url`). @default "sqlite" */
   dialect?: Dialect;
   /** An open connection to use instead of `dialect`/`db`/`url` (left open). */
   source?: SourceDb;
+  /** PostgreSQL: wait for each commit to be flushed (synchronous_commit on). @default false */
+  durableCommits?: boolean;
   /** Transactions per second; 0 runs as fast as the database allows. @default 20 */
   rate?: number;
   /** Stop after this many seconds. @default no limit */
@@ -96,8 +115,7 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
   }
   const log = options.log ?? ((line: string) => console.error(line));
   const now = options.now ?? (() => performance.now());
-  const db = options.source ??
-    openSourceDb(resolveSource({ ...options, dialect: options.dialect ?? "sqlite" }));
+  const db = options.source ?? openSourceDb(fakerTarget(options));
   const report: FakerReport = {
     dialect: db.dialect,
     operations: 0,

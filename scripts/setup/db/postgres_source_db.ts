@@ -10,6 +10,11 @@ export interface PostgresConfig {
   user: string;
   password: string;
   database: string;
+  /**
+   * Session settings applied to every connection (also after a reconnect), e.g.
+   * `{ synchronous_commit: "off" }`.
+   */
+  settings?: Record<string, string>;
 }
 
 /** Parses `postgres://user:password@host:port/database` (also `postgresql://`). */
@@ -68,7 +73,13 @@ class PostgresSourceDb implements SourceDb {
     }
     if (this.#client) return Promise.resolve(this.#client);
     this.#connecting ??= (async () => {
-      const client = new pg.Client({ ...this.#config, application_name: "lakestream" });
+      const { settings, ...config } = this.#config;
+      const options = Object.entries(settings ?? {}).map(([k, v]) => `-c ${k}=${v}`).join(" ");
+      const client = new pg.Client({
+        ...config,
+        application_name: "lakestream",
+        ...(options ? { options } : {}),
+      });
       // A dropped connection is reported here when idle; the next call reconnects.
       client.on("error", (e: Error) => {
         this.#lastError = e;
@@ -171,7 +182,8 @@ export function openPostgres(config: PostgresConfig): SourceDb {
  * Returns whether it created it.
  */
 export async function ensurePostgresDatabase(config: PostgresConfig): Promise<boolean> {
-  const admin = new pg.Client({ ...config, database: "postgres", application_name: "lakestream" });
+  const { settings: _settings, ...connection } = config;
+  const admin = new pg.Client({ ...connection, database: "postgres", application_name: "lakestream" });
   await admin.connect();
   try {
     const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [config.database]);
