@@ -9,12 +9,12 @@ import { Decimal, decodeBase64, LocalDate, type Row, Timestamp, type Value } fro
 import { NumberText } from "./lossless_json.ts";
 import type { TableNaming } from "./naming.ts";
 import {
+  base64Unscaled,
   NEEDS_SOURCE_TEXT,
   rawDecimalNumber,
   rawFloat,
   rawInt64,
   rawSmallInt,
-  twosComplement,
   typeError,
 } from "./raw_value.ts";
 
@@ -47,11 +47,7 @@ function decimalValue(
         throw new RangeError(`Cannot decode "${path}": ${raw} does not fit scale ${scale}`, { cause: e });
       }
     }
-    try {
-      return new Decimal(twosComplement(decodeBase64(raw)), scale);
-    } catch (e) {
-      throw new TypeError(`Cannot decode "${path}": ${(e as Error).message}`, { cause: e });
-    }
+    return new Decimal(base64Unscaled(raw, path), scale);
   }
   return rawDecimalNumber(raw, scale, precision, path);
 }

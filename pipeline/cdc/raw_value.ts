@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Decimal } from "../value/mod.ts";
+import { decodeBase64, Decimal } from "../value/mod.ts";
 import { NeedsLosslessParse, NumberText } from "./lossless_json.ts";
 
 /** Tier-2 marker put before the digits of a quoted unsafe integer; never the first character of base64. */
@@ -115,4 +115,39 @@ export function twosComplement(bytes: Uint8Array): bigint {
   for (; i < bytes.length; i++) v = (v << 8n) | BigInt(bytes[i]);
   if (bytes[0] & 0x80) v -= 1n << BigInt(bytes.length * 8);
   return v;
+}
+
+const B64 = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) {
+  B64["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charCodeAt(i)] = i;
+}
+B64[45] = 62; // "-" and "_": base64-url-safe mode
+B64[95] = 63;
+
+/**
+ * The unscaled value of a Decimal's base64 text; values of up to 6 bytes (every decimal(14,s) and most money)
+ * are computed in a double without allocating, longer ones through the bytes.
+ */
+export function base64Unscaled(text: string, path: string): bigint {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+  if (end > 8 || end % 4 === 1) {
+    try {
+      return twosComplement(decodeBase64(text));
+    } catch (e) {
+      throw new TypeError(`Cannot decode "${path}": ${(e as Error).message}`, { cause: e });
+    }
+  }
+  let acc = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? B64[c] : -1;
+    if (v < 0) throw new TypeError(`Cannot decode "${path}": Cannot decode base64 "${text}": bad character at ${i}`);
+    acc = acc * 64 + v;
+  }
+  const bytes = Math.floor((end * 3) / 4);
+  if (bytes === 0) return 0n;
+  acc = Math.floor(acc / 2 ** (end * 6 - bytes * 8)); // drop the padding bits of the last character
+  const range = 2 ** (bytes * 8);
+  return BigInt(acc >= range / 2 ? acc - range : acc);
 }

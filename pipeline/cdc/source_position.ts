@@ -72,11 +72,14 @@ export function parseSqlServerPosition(
   return { commitLsn: m[1], changeLsn: m[2], eventSerialNo: BigInt(m[3]) };
 }
 
-function hex16(v: bigint, what: string): string {
-  if (v < 0n || v >= 2n ** 64n) {
+const HEX16 = "0000000000000000";
+
+function hex16(v: bigint | number, what: string): string {
+  if (typeof v === "number" ? !Number.isSafeInteger(v) || v < 0 : v < 0n || v >= 2n ** 64n) {
     throw new RangeError(`Cannot build PostgreSQL position: ${what} ${v} is not a 64-bit LSN`);
   }
-  return v.toString(16).padStart(16, "0");
+  const h = v.toString(16);
+  return HEX16.slice(h.length) + h;
 }
 
 /** The parts of a PostgreSQL position. */
@@ -86,14 +89,14 @@ export interface PostgresPositionParts {
    * order, so it orders interleaved transactions that the event LSNs alone do not. Null before the first commit
    * after a fresh start (and in Debezium < 1.5, which has no `sequence`).
    */
-  lastCommitLsn: bigint | null;
+  lastCommitLsn: bigint | number | null;
   /** LSN of the event (`source.lsn`); null for incremental-snapshot rows. */
-  lsn: bigint | null;
+  lsn: bigint | number | null;
 }
 
 /** PostgreSQL position: `(last commit LSN, event LSN)`, each 16 hex digits. */
 export function postgresPosition(parts: PostgresPositionParts): string {
-  return `${hex16(parts.lastCommitLsn ?? 0n, "commit LSN")}/${hex16(parts.lsn ?? 0n, "LSN")}`;
+  return `${hex16(parts.lastCommitLsn ?? 0, "commit LSN")}/${hex16(parts.lsn ?? 0, "LSN")}`;
 }
 
 /** The parts of a position made by {@linkcode postgresPosition} (0 where the source had null). */

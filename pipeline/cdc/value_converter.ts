@@ -30,7 +30,15 @@ import {
   type Value,
 } from "../value/mod.ts";
 import type { ConnectSchema } from "./connect_schema.ts";
-import { rawDecimalNumber, rawFloat, rawInt64, rawSmallInt, twosComplement, typeError } from "./raw_value.ts";
+import {
+  base64Unscaled,
+  rawDecimalNumber,
+  rawFloat,
+  rawInt64,
+  rawSmallInt,
+  twosComplement,
+  typeError,
+} from "./raw_value.ts";
 
 /** Converts one parsed JSON value; throws TypeError/RangeError naming the field path on bad input. */
 export type Converter = (raw: unknown) => Value;
@@ -85,9 +93,7 @@ function decimalConverter(schema: ConnectSchema, path: string): Converter {
   }
   const precision = intParameter(schema, "connect.decimal.precision", path);
   return (raw) => {
-    if (typeof raw === "string" && raw.charCodeAt(0) !== 126) {
-      return new Decimal(twosComplement(base64Bytes(raw, path, "a Decimal")), scale);
-    }
+    if (typeof raw === "string" && raw.charCodeAt(0) !== 126) return new Decimal(base64Unscaled(raw, path), scale);
     return rawDecimalNumber(raw, scale, precision, path);
   };
 }

@@ -1,0 +1,184 @@
+/**
+ * Debezium decoding speed on one core: Kafka-style key and value bytes → ChangeEvents, against the limit of
+ * `TextDecoder` + `JSON.parse` of the same bytes (what any JS consumer must at least do).
+ *
+ * Run alone: `deno run -A bench/cdc/decode.ts` (writes its section of bench/RESULTS.md).
+ *
+ * @module
+ */
+import { DebeziumDecoder } from "../../pipeline/cdc/debezium_decoder.ts";
+import {
+  debeziumKey,
+  debeziumMessage,
+  decimalBase64,
+  type FixtureColumn,
+  type FixtureMessage,
+  fixtureTopic,
+  ORDERS_COLUMNS,
+} from "../../pipeline/cdc/debezium_fixture.ts";
+import { writeSection } from "../results.ts";
+
+const MESSAGES = 2000;
+const ROUNDS = 100_000;
+const enc = new TextEncoder();
+
+interface Workload {
+  name: string;
+  messages: { topic: string; key: Uint8Array; value: Uint8Array }[];
+}
+
+function pgOrders(schemas: boolean): Workload {
+  const messages = Array.from({ length: MESSAGES }, (_, i) => {
+    const after = {
+      orderid: String(i),
+      ordernumber: JSON.stringify(`ORD-${String(100000 + i)}`),
+      totalamount: JSON.stringify(decimalBase64(BigInt(1000 + i * 37))),
+      statusid: String(1 + (i % 3)),
+      customerid: String(i % 70),
+      createdat: String(1700000000000000 + i * 1000),
+      updatedat: String(1700000000500000 + i * 1000),
+    };
+    const m: FixtureMessage = {
+      connector: "postgresql",
+      prefix: "lakestream",
+      db: "lakestream",
+      schema: "public",
+      table: "orders",
+      columns: ORDERS_COLUMNS,
+      keyColumns: ["orderid"],
+      op: "u",
+      before: { ...after, statusid: "1" },
+      after,
+      tsMs: 1700000000000 + i,
+      lsn: 10_000_000 + i * 100,
+      lastCommitLsn: 10_000_000 + i * 100 - 40,
+      txId: 5000 + i,
+      schemas,
+    };
+    return { topic: fixtureTopic(m), key: enc.encode(debeziumKey(m)), value: enc.encode(debeziumMessage(m)) };
+  });
+  return { name: `PostgreSQL orders update, before+after, schemas ${schemas ? "on" : "off"}`, messages };
+}
+
+function sqlServerItems(): Workload {
+  const columns: FixtureColumn[] = [
+    { name: "OrderItemID", schema: { type: "int32", optional: false } },
+    { name: "OrderID", schema: { type: "int32", optional: true } },
+    { name: "ProductID", schema: { type: "int32", optional: true } },
+    { name: "Quantity", schema: { type: "int32", optional: true } },
+    { name: "CurrentPrice", schema: ORDERS_COLUMNS[2].schema },
+    {
+      name: "CreatedAt",
+      schema: { type: "int64", optional: true, name: "io.debezium.time.NanoTimestamp", version: 1 },
+    },
+    {
+      name: "UpdatedAt",
+      schema: { type: "int64", optional: true, name: "io.debezium.time.NanoTimestamp", version: 1 },
+    },
+  ];
+  const messages = Array.from({ length: MESSAGES }, (_, i) => {
+    const m: FixtureMessage = {
+      connector: "sqlserver",
+      prefix: "server_docker",
+      db: "testdb",
+      schema: "dbo",
+      table: "OrderItems",
+      columns,
+      keyColumns: ["OrderItemID"],
+      op: "c",
+      before: null,
+      after: {
+        OrderItemID: String(i),
+        OrderID: String(i >> 2),
+        ProductID: String(i % 60),
+        Quantity: String(1 + (i % 3)),
+        CurrentPrice: JSON.stringify(decimalBase64(BigInt(500 + i))),
+        CreatedAt: String(1753346775537123400n + BigInt(i) * 1000n),
+        UpdatedAt: String(1753346775537123400n + BigInt(i) * 1000n),
+      },
+      tsMs: 1753346775000 + i,
+      commitLsn: `0000002b:${(0x557 + i).toString(16).padStart(8, "0")}:0005`,
+      changeLsn: `0000002b:${(0x557 + i).toString(16).padStart(8, "0")}:0003`,
+      eventSerialNo: 1,
+    };
+    return { topic: fixtureTopic(m), key: enc.encode(debeziumKey(m)), value: enc.encode(debeziumMessage(m)) };
+  });
+  return { name: "SQL Server order items insert, datetime2(7) beyond 2^53, schemas on", messages };
+}
+
+function rate(fn: (i: number) => void): number {
+  for (let i = 0; i < 20_000; i++) fn(i % MESSAGES); // warm-up
+  const runs: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < ROUNDS; i++) fn(i % MESSAGES);
+    runs.push(ROUNDS / ((performance.now() - t0) / 1000));
+  }
+  return runs.sort((a, b) => a - b)[1];
+}
+
+function measure(w: Workload) {
+  const td = new TextDecoder();
+  const bytes = w.messages.reduce((n, m) => n + m.key.length + m.value.length, 0) / w.messages.length;
+  let sink = 0;
+  const limit = rate((i) => {
+    const m = w.messages[i];
+    sink += JSON.parse(td.decode(m.key)) === null ? 0 : 1;
+    sink += JSON.parse(td.decode(m.value)) === null ? 0 : 1;
+  });
+  // The floor for a decoder that parses each schema once: the payload's own JSON.parse.
+  const payloads = w.messages.map((m) => {
+    const text = td.decode(m.value);
+    const at = text.indexOf(',"payload":');
+    return enc.encode(at >= 0 ? text.slice(at + 11, -1) : text);
+  });
+  const payloadLimit = rate((i) => {
+    sink += JSON.parse(td.decode(w.messages[i].key)) === null ? 0 : 1;
+    sink += JSON.parse(td.decode(payloads[i])) === null ? 0 : 1;
+  });
+  const decoder = new DebeziumDecoder();
+  const ours = rate((i) => {
+    const r = decoder.decode(w.messages[i]);
+    if (r.kind !== "change") throw new Error(`Benchmark message ${i} decoded to ${r.kind}`);
+    sink += r.event.after === null ? 0 : 1;
+  });
+  if (sink === 0) throw new Error("nothing decoded");
+  return { name: w.name, bytes, limit, payloadLimit, ours, stats: decoder.stats };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+if (import.meta.main) {
+  const load = (await Deno.readTextFile("/proc/loadavg").catch(() => "? ? ?")).split(" ").slice(0, 3).join(
+    " ",
+  );
+  const results = [pgOrders(true), pgOrders(false), sqlServerItems()].map(measure);
+  const goal = 250_000;
+  const lines = [
+    "Per core (one thread), median of 3 runs of 100k messages after warm-up. Each message = Kafka key + value bytes",
+    "as JsonConverter writes them. *Limit* = `TextDecoder` + `JSON.parse` of the same key and value bytes (the",
+    "schema included, as a consumer that does not cache it must); *decoder* = `DebeziumDecoder.decode()` to a",
+    "ChangeEvent with exact decimals, timestamps and int64s, lake column names and the source position.",
+    "",
+    "| workload | bytes/msg | JSON.parse limit (ev/s) | payload-only JSON.parse (ev/s) | decoder (ev/s) | decoder MB/s | goal 250k ev/s (schemas on) |",
+    "|---|---:|---:|---:|---:|---:|---|",
+    ...results.map((r) =>
+      `| ${r.name} | ${fmt(r.bytes)} | ${fmt(r.limit)} | ${fmt(r.payloadLimit)} | ${fmt(r.ours)} | ${
+        (r.ours * r.bytes / 1e6).toFixed(0)
+      } | ${r.name.includes("schemas off") ? "n/a" : r.ours >= goal ? "met" : "**not met**"} |`
+    ),
+    "",
+    `Load average while measuring: ${load} (the machine's 2 cores are shared; figures scale down with load).`,
+    "",
+    "The decoder beats the limit with schemas on because it parses each topic's schema once: a message that starts",
+    'with the cached `{"schema":…,"payload":` bytes only has its payload decoded and parsed. The SQL Server',
+    `workload needs the quoted-integer tier for its nanosecond timestamps (${
+      fmt(results[2].stats.quotedIntegerParses)
+    } such parses). *Payload-only JSON.parse* is the floor for any decoder that parses each schema once; the gap`,
+    "between it and the decoder is the conversion to exact values (decimals, timestamps, bigints), the renaming and",
+    "the position.",
+  ];
+  const body = lines.join("\n");
+  console.log(body);
+  await writeSection("cdc-decode", "CDC: Debezium decoding (bench/cdc/decode.ts)", body);
+}
