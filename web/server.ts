@@ -84,10 +84,11 @@ export function createApp(options: AppOptions): Hono {
     const url = new URL(c.req.url);
     onlyParams(url, ["q"]);
     const query = textParam(url, "q", 200);
-    const results = query === "" ? null : data.searchCustomers(query, 50);
-    if (results?.length === 1 && String(results[0].customerId) === query) {
-      return c.redirect(`/customers/${results[0].customerId}`, 303);
+    // An exact customer id goes straight to that customer.
+    if (/^\d{1,10}$/.test(query) && data.customerHistory(Number(query))) {
+      return c.redirect(`/customers/${Number(query)}`, 303);
     }
+    const results = query === "" ? null : data.searchCustomers(query, 50);
     return page("/customers", "Customers", CustomerSearchPage({ query, results }));
   });
 

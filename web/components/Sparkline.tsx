@@ -17,6 +17,7 @@ export function Sparkline({ values, label, width = 120, height = 32 }: Sparkline
     <svg
       class="sparkline"
       viewBox={`0 0 ${width} ${height}`}
+      preserveAspectRatio="none"
       width={width}
       height={height}
       role="img"

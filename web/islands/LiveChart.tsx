@@ -32,7 +32,6 @@ export default function LiveChart(props: LiveChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const liveRef = useRef(true);
-  const ownScale = useRef(false);
   const frame = useRef(0);
 
   const points = useMemo(() => Object.values(sales).sort((a, b) => a.t - b.t), [sales]);
@@ -76,8 +75,9 @@ export default function LiveChart(props: LiveChartProps) {
           { ...axis, scale: "orders", side: 1, size: 44, grid: { show: false } },
         ],
         hooks: {
-          setScale: [(_u, key) => {
-            if (key === "x" && !ownScale.current && liveRef.current) {
+          // A drag selection is the user zooming (uPlot then sets the x scale to it): stop following "now".
+          setSelect: [(u) => {
+            if (u.select.width > 0 && liveRef.current) {
               liveRef.current = false;
               setLive(false);
             }
@@ -107,17 +107,12 @@ export default function LiveChart(props: LiveChartProps) {
       if (!u) return;
       const xs = points.map((p) => p.t / 1000);
       const data: uPlot.AlignedData = [xs, points.map((p) => p.revenue), points.map((p) => p.orders)];
-      ownScale.current = true;
-      try {
-        u.setData(data, false);
-        if (liveRef.current) {
-          const max = Math.max(Date.now() / 1000, xs.at(-1) ?? 0);
-          u.setScale("x", { min: max - CHART_RANGES[range] / 1000, max });
-        } else {
-          u.redraw();
-        }
-      } finally {
-        ownScale.current = false;
+      u.setData(data, false);
+      if (liveRef.current) {
+        const max = Math.max(Date.now() / 1000, xs.at(-1) ?? 0);
+        u.setScale("x", { min: max - CHART_RANGES[range] / 1000, max });
+      } else {
+        u.redraw();
       }
     });
   }, [points, range, live]);

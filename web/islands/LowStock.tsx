@@ -16,29 +16,31 @@ export default function LowStock() {
       {stock.items.length === 0
         ? <p class="empty">Every product is above its reorder threshold.</p>
         : (
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">Product</th>
-                <th scope="col" class="num">In stock</th>
-                <th scope="col" class="num">Sold 7 d</th>
-                <th scope="col" class="num">Days of cover</th>
-              </tr>
-            </thead>
-            <tbody>
-              {stock.items.map((it) => (
-                <tr key={it.productId}>
-                  <td>
-                    <span class="strong">{it.name}</span>
-                    {it.stock === 0 && <span class="tag tag-bad">Out of stock</span>}
-                  </td>
-                  <td class="num">{formatCount(it.stock)}</td>
-                  <td class="num">{it.sold7d === null ? "—" : formatCount(it.sold7d)}</td>
-                  <td class="num">{it.daysOfCover === null ? "—" : formatNumber(it.daysOfCover, 1)}</td>
+          <div class="table-scroll">
+            <table class="data">
+              <thead>
+                <tr>
+                  <th scope="col">Product</th>
+                  <th scope="col" class="num">In stock</th>
+                  <th scope="col" class="num">Sold 7 d</th>
+                  <th scope="col" class="num">Days of cover</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {stock.items.map((it) => (
+                  <tr key={it.productId}>
+                    <td>
+                      <span class="strong">{it.name}</span>
+                      {it.stock === 0 && <span class="tag tag-bad">Out of stock</span>}
+                    </td>
+                    <td class="num">{formatCount(it.stock)}</td>
+                    <td class="num">{it.sold7d === null ? "—" : formatCount(it.sold7d)}</td>
+                    <td class="num">{it.daysOfCover === null ? "—" : formatNumber(it.daysOfCover, 1)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
     </section>
   );

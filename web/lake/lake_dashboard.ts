@@ -141,8 +141,9 @@ export class LakeDashboard implements DashboardData {
 
   /** Polls every table once; returns whether anything changed. */
   async #pollAll(live: boolean): Promise<boolean> {
-    const now = this.#opts.now();
-    const scanMissing = now - this.#lastMissingScan >= RESCAN_MISSING_MS;
+    // Scheduling uses the monotonic clock; the injected clock is for what the figures say.
+    const now = performance.now();
+    const scanMissing = this.#lastMissingScan === 0 || now - this.#lastMissingScan >= RESCAN_MISSING_MS;
     if (scanMissing) {
       this.#lastMissingScan = now;
       if (live) await this.#discover();
@@ -212,10 +213,9 @@ export class LakeDashboard implements DashboardData {
         pending = false;
         if (signal.aborted) break;
         const changed = await this.#pollAll(true);
-        const now = this.#opts.now();
-        if (changed || now - this.#lastTick >= tickMs) {
-          this.#lastTick = now;
-          this.hub.publish(this.#model.takePatch(now));
+        if (changed || performance.now() - this.#lastTick >= tickMs) {
+          this.#lastTick = performance.now();
+          this.hub.publish(this.#model.takePatch(this.#opts.now()));
         }
         if (local && watcher === null && changed) void watch();
       }

@@ -19,12 +19,12 @@ export function OverviewPage({ range }: { range: ChartRange }) {
         <div class="stack">
           <LiveChartIsland range={range} />
           <TopProductsIsland />
-          <div class="split">
-            <StatusFunnelIsland />
-            <LowStockIsland />
-          </div>
         </div>
-        <LiveFeedIsland />
+        <div class="stack">
+          <StatusFunnelIsland />
+          <LowStockIsland />
+          <LiveFeedIsland />
+        </div>
       </div>
     </>
   );
