@@ -89,7 +89,7 @@ export function parquetActions(bytes: Uint8Array, source: string): Action[] {
       for (const [name, values] of columns) {
         const v = values[i];
         if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Uint8Array) continue;
-        const action = { [name]: withoutNulls(name, v) } as unknown as Action;
+        const action = { [name]: withDefaults(name, v) } as unknown as Action;
         const problem = checkAction(action);
         if (problem) throw new SyntaxError(`Cannot use row ${i} of checkpoint "${source}": ${problem}`);
         actions.push(action);
@@ -100,14 +100,12 @@ export function parquetActions(bytes: Uint8Array, source: string): Action[] {
   return actions;
 }
 
-/** Top-level null fields dropped (they are absent optional fields), and maps Spark may leave null defaulted. */
-function withoutNulls(name: string, o: { [key: string]: Plain }): { [key: string]: Plain } {
-  const out: { [key: string]: Plain } = {};
-  for (const k in o) if (o[k] !== null) out[k] = o[k];
-  if ((name === "add" || name === "cdc") && out.partitionValues === undefined) out.partitionValues = {};
+/** Fields Spark may leave null in a checkpoint where commits always have a value. */
+function withDefaults(name: string, o: { [key: string]: Plain }): { [key: string]: Plain } {
+  if ((name === "add" || name === "cdc") && o.partitionValues === undefined) o.partitionValues = {};
   if (name === "metaData") {
-    out.configuration ??= {};
-    out.partitionColumns ??= [];
+    o.configuration ??= {};
+    o.partitionColumns ??= [];
   }
-  return out;
+  return o;
 }

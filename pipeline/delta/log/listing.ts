@@ -4,7 +4,7 @@
  * @module
  */
 import type { ObjectMeta, ObjectStore } from "../storage/object_store.ts";
-import { listFromKey, LOG_DIR, parseLogPath } from "./log_path.ts";
+import { formatVersion, listFromKey, LOG_DIR, parseLogPath } from "./log_path.ts";
 
 /** A checkpoint whose files are all present (a multi-part one with every part). */
 export interface CheckpointCandidate {
@@ -37,9 +37,39 @@ export interface LogListing {
   latestCommit: number | null;
 }
 
+/** Versions per listing block: names of one block share their first 18 digits. */
+const BLOCK = 100;
+
 /**
- * Lists the log from `from` (inclusive; 0 lists everything) with `startAfter`, so a listing after a checkpoint
- * does not walk the older commits on S3.
+ * The log entries from version `from` on: everything under `_delta_log/` for 0; otherwise one listing per
+ * block of 100 versions (key prefix = the block's first 18 digits, `startAfter` inside the first block) for as
+ * long as each block holds the commit of its last version. A narrow prefix keeps the cost proportional to the
+ * versions after `from`, not to the whole log: S3 returns only those keys, and a local directory stats only
+ * matching names. (A log that lost exactly the commit ending a block while later ones exist is broken; such a
+ * listing stops there and the table reads as of the version before the hole.)
+ */
+async function* listFrom(store: ObjectStore, from: number): AsyncIterable<ObjectMeta> {
+  if (from === 0) {
+    yield* store.list(LOG_DIR);
+    return;
+  }
+  for (let block = Math.floor(from / BLOCK);; block++) {
+    const prefix = LOG_DIR + formatVersion(block * BLOCK).slice(0, 18);
+    const options = block === Math.floor(from / BLOCK) ? { startAfter: listFromKey(from) } : {};
+    const last = (block + 1) * BLOCK - 1;
+    let full = false;
+    for await (const meta of store.list(prefix, options)) {
+      const p = parseLogPath(meta.key);
+      if (p?.kind === "commit" && p.version === last) full = true;
+      yield meta;
+    }
+    if (!full) return;
+  }
+}
+
+/**
+ * Lists the log from `from` (inclusive; 0 lists everything), so a listing after a checkpoint does not walk
+ * the older commits.
  */
 export async function listLog(store: ObjectStore, from = 0): Promise<LogListing> {
   const commits = new Map<number, ObjectMeta>();
@@ -47,8 +77,7 @@ export async function listLog(store: ObjectStore, from = 0): Promise<LogListing>
   const multipart = new Map<string, { version: number; parts: number; keys: (string | undefined)[] }>();
   const compactions: CompactionFile[] = [];
   let latestCommit: number | null = null;
-  const options = from > 0 ? { startAfter: listFromKey(from) } : {};
-  for await (const meta of store.list(LOG_DIR, options)) {
+  for await (const meta of listFrom(store, from)) {
     const p = parseLogPath(meta.key);
     if (!p) continue;
     switch (p.kind) {

@@ -13,11 +13,14 @@ export type Plain = null | boolean | number | string | Uint8Array | Plain[] | { 
 
 /**
  * Decodes every row of `data`. Struct fields named in `skip` are left out at any depth (checkpoints carry
- * `stats_parsed` and `partitionValues_parsed`, which the reader does not need). Types that actions never use
- * decode to null.
+ * `stats_parsed` and `partitionValues_parsed`, which the reader does not need), and so are null struct fields
+ * (absent optional fields of an action). Map entries keep null values. Types that actions never use decode to
+ * null.
  */
 export function arrowToPlain(data: Data, skip: ReadonlySet<string> = new Set()): Plain[] {
   const n = data.length;
+  // Checkpoint columns are mostly null (each row holds one action): skip their children entirely.
+  if (n > 0 && data.nullCount === n) return new Array<Plain>(n).fill(null);
   const valid = validity(data);
   switch (data.typeId) {
     case Type.Utf8:
@@ -50,7 +53,10 @@ export function arrowToPlain(data: Data, skip: ReadonlySet<string> = new Set()):
           continue;
         }
         const o: { [key: string]: Plain } = {};
-        for (const [name, col] of cols) o[name] = col[i];
+        for (const [name, col] of cols) {
+          const v = col[i];
+          if (v !== null) o[name] = v;
+        }
         out[i] = o;
       }
       return out;
