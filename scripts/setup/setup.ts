@@ -14,6 +14,7 @@ import {
   openSourceDb,
   resolveSource,
   type SourceOptions,
+  type SourceTarget,
 } from "./db/open_source_db.ts";
 import type { SourceDb } from "./db/source_db.ts";
 import { ensureSchema } from "./schema.ts";
@@ -115,10 +116,14 @@ export async function runSetup(options: SetupOptions): Promise<SetupReport> {
     const spec = target.dialect === "postgres"
       ? postgresConnector(source, options.names)
       : sqlServerConnector(source, {
-        kafkaBootstrap: Deno.env.get("LAKESTREAM_KAFKA_BOOTSTRAP") ?? "kafka:29092",
         ...options.names,
+        kafkaBootstrap: options.names?.kafkaBootstrap ?? Deno.env.get("LAKESTREAM_KAFKA_BOOTSTRAP") ??
+          "kafka:29092",
       });
     step(await registerConnector(connectUrl, spec, { signal: options.signal }));
+    if (target.dialect === "postgres") {
+      await waitForSlot(target, spec.config["slot.name"], options.signal);
+    }
   }
   return { source: describeSource(target), steps, changed: steps.some((s) => s.changed) };
 }
@@ -131,5 +136,28 @@ function stackConnectUrl(): string {
       throw new StackNotRunningError(`${e.message}, or pass --connect URL (or --no-connector)`);
     }
     throw e;
+  }
+}
+
+/**
+ * Waits until the connector's replication slot exists and is in use. From then on every commit reaches the
+ * connector as a streamed change (earlier rows come as snapshot reads), so writers may start.
+ */
+async function waitForSlot(target: SourceTarget, slot: string, signal?: AbortSignal): Promise<void> {
+  const db = openSourceDb(target);
+  try {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      signal?.throwIfAborted();
+      const rows = await db.query<{ active: boolean }>(
+        "SELECT active FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()",
+        [slot],
+      );
+      if (rows[0]?.active) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`Replication slot "${slot}" is not active after 60 s: see the Kafka Connect log`);
+  } finally {
+    await db.close();
   }
 }

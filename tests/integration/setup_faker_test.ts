@@ -1,0 +1,204 @@
+/**
+ * Setup and faker against the real local stack (PostgreSQL, Kafka Connect + Debezium, Kafka): setup is
+ * idempotent, the schema agrees with the catalog, and Debezium produces a topic per captured table with as many
+ * change events per table as the source's own counts (snapshot reads = seeded rows, c/u/d = what the faker
+ * reports). Runs in its own database, connector, slot, publication and topics, and removes them afterwards.
+ * Fails (never skips) when the stack is not up.
+ */
+import assert from "node:assert/strict";
+import { Kafka, logLevel } from "kafkajs";
+import { ECOMMERCE_TABLES } from "../../pipeline/catalog/mod.ts";
+import { stackEnv } from "../../scripts/stack/env.ts";
+import {
+  compareWithCatalog,
+  deleteConnector,
+  introspectSchema,
+  keyColumn,
+  openPostgres,
+  type PostgresConfig,
+  runSetup,
+  type SourceDb,
+} from "../../scripts/setup/mod.ts";
+import { runFaker } from "../../scripts/faker/mod.ts";
+
+const env = stackEnv();
+const run = `it_setup_${crypto.randomUUID().slice(0, 8)}`;
+const pg: PostgresConfig = { ...env.postgres, database: run };
+const url = `postgres://${encodeURIComponent(pg.user)}:${
+  encodeURIComponent(pg.password)
+}@${pg.host}:${pg.port}/${run}`;
+const names = { name: run.replaceAll("_", "-"), topicPrefix: run, slot: run, publication: run };
+const setupOptions = { dialect: "postgres" as const, url, names, connectUrl: env.connect.url };
+const kafka = new Kafka({ clientId: run, brokers: env.kafka.brokers, logLevel: logLevel.NOTHING });
+
+/** Everything setup could change: schema, triggers, capture settings and every row. */
+async function dump(db: SourceDb): Promise<unknown> {
+  const rows: Record<string, unknown[]> = {};
+  for (const t of ECOMMERCE_TABLES) {
+    rows[t.source] = await db.query(`SELECT * FROM ${t.source} ORDER BY ${keyColumn(t)}`);
+  }
+  return {
+    schema: [...(await introspectSchema(db)).entries()],
+    triggers: await db.query(
+      "SELECT tgname, tgrelid::regclass::text AS t FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1",
+    ),
+    identity: await db.query(
+      "SELECT relname, relreplident::text AS r FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY 1",
+    ),
+    publication: await db.query("SELECT tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1", [
+      run,
+    ]),
+    rows,
+  };
+}
+
+async function counts(db: SourceDb): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of ECOMMERCE_TABLES) {
+    out[t.source] = Number((await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${t.source}`))[0].n);
+  }
+  return out;
+}
+
+async function cleanUp(): Promise<void> {
+  await deleteConnector(env.connect.url, names.name).catch((e) => console.error(`cleanup: ${e.message}`));
+  const admin = openPostgres({ ...pg, database: "postgres" });
+  try {
+    // The slot stays active for a moment after the connector is deleted.
+    for (let i = 0; i < 50; i++) {
+      const [slot] = await admin.query<{ active: boolean }>(
+        "SELECT active FROM pg_replication_slots WHERE slot_name = ?",
+        [run],
+      );
+      if (!slot) break;
+      if (!slot.active) {
+        await admin.query("SELECT pg_drop_replication_slot(?)", [run]);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await admin.exec(`DROP DATABASE IF EXISTS ${run} WITH (FORCE)`);
+  } finally {
+    await admin.close();
+  }
+  const ka = kafka.admin();
+  await ka.connect();
+  try {
+    const topics = (await ka.listTopics()).filter((t) => t.startsWith(`${run}.`) || t.includes(run));
+    if (topics.length > 0) await ka.deleteTopics({ topics });
+  } finally {
+    await ka.disconnect();
+  }
+}
+
+Deno.test({
+  name: "setup + faker on PostgreSQL: idempotent setup, and Debezium counts match the source's per table",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    try {
+      const first = await runSetup(setupOptions);
+      assert.equal(first.changed, true);
+      assert.deepEqual(first.steps.map((s) => s.step), [
+        "database",
+        "schema",
+        "capture",
+        "seed",
+        "connector",
+      ]);
+
+      const db = openPostgres(pg);
+      try {
+        assert.deepEqual(compareWithCatalog("postgres", await introspectSchema(db)), {
+          missing: [],
+          problems: [],
+        });
+        const before = await dump(db);
+        const second = await runSetup(setupOptions);
+        assert.equal(second.changed, false, JSON.stringify(second.steps));
+        assert.deepEqual(await dump(db), before);
+
+        const seeded = await counts(db);
+        const report = await runFaker({ dialect: "postgres", url, rate: 0, ops: 3000, seed: 17 });
+        assert.equal(report.operations, 3000);
+        assert.equal(report.errors, 0);
+
+        // Invariants after the run.
+        const [stock] = await db.query<{ m: unknown }>("SELECT MIN(QuantityInStock) AS m FROM Inventory");
+        assert.ok(Number(stock.m) >= 0);
+        assert.deepEqual(
+          await db.query(`SELECT o.OrderID FROM Orders o
+                          WHERE NOT EXISTS (SELECT 1 FROM OrderItems i WHERE i.OrderID = o.OrderID)
+                             OR (SELECT COUNT(*) FROM Payments p WHERE p.OrderID = o.OrderID) <> 1`),
+          [],
+        );
+        const after = await counts(db);
+        for (const t of ECOMMERCE_TABLES) {
+          const c = report.changes[t.source] ?? { c: 0, u: 0, d: 0 };
+          assert.equal(
+            after[t.source],
+            seeded[t.source] + c.c - c.d,
+            `${t.source} rows = seeded + inserts - deletes`,
+          );
+        }
+
+        // Expected Debezium events per table: snapshot reads of the seeded rows, then the faker's changes.
+        const expected: Record<string, Record<string, number>> = {};
+        for (const t of ECOMMERCE_TABLES) {
+          const c = report.changes[t.source] ?? { c: 0, u: 0, d: 0 };
+          expected[`${run}.public.${t.source.toLowerCase()}`] = {
+            r: seeded[t.source],
+            c: c.c,
+            u: c.u,
+            d: c.d,
+          };
+        }
+        const topics = Object.keys(expected);
+        const ka = kafka.admin();
+        await ka.connect();
+        try {
+          const deadline = Date.now() + 120_000;
+          let missing = topics;
+          while (missing.length > 0 && Date.now() < deadline) {
+            const have = new Set(await ka.listTopics());
+            missing = topics.filter((t) => !have.has(t));
+            if (missing.length > 0) await new Promise((r) => setTimeout(r, 500));
+          }
+          assert.deepEqual(missing, [], "a topic per captured table");
+        } finally {
+          await ka.disconnect();
+        }
+
+        const seen: Record<string, Record<string, number>> = Object.fromEntries(
+          topics.map((t) => [t, { r: 0, c: 0, u: 0, d: 0 }]),
+        );
+        const consumer = kafka.consumer({ groupId: `${run}-check` });
+        await consumer.connect();
+        try {
+          await consumer.subscribe({ topics, fromBeginning: true });
+          await consumer.run({
+            eachMessage: ({ topic, message }) => {
+              if (message.value === null) return Promise.resolve(); // tombstone after a delete
+              const op = JSON.parse(message.value.toString()).payload.op as string;
+              seen[topic][op] = (seen[topic][op] ?? 0) + 1;
+              return Promise.resolve();
+            },
+          });
+          const deadline = Date.now() + 180_000;
+          while (JSON.stringify(seen) !== JSON.stringify(expected) && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 500));
+          }
+          // Give stray extra events (e.g. duplicates) a moment to show up before comparing.
+          await new Promise((r) => setTimeout(r, 2000));
+        } finally {
+          await consumer.disconnect();
+        }
+        assert.deepEqual(seen, expected);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await cleanUp();
+    }
+  },
+});
