@@ -134,6 +134,7 @@ function columnData(
     const dec = decimalParts(type);
     if (dec) {
       const data = new Uint32Array(n * 4);
+      const words = new BigInt64Array(data.buffer);
       const limit = 10n ** BigInt(dec.precision);
       for (let i = 0; i < n; i++) {
         const v = values[i];
@@ -150,11 +151,9 @@ function columnData(
         if (u >= limit || u <= -limit) {
           throw new TypeError(`Cannot write column "${path}" row ${i}: ${v} does not fit ${type}`);
         }
-        const w = BigInt.asUintN(128, u);
-        data[i * 4] = Number(w & 0xffffffffn);
-        data[i * 4 + 1] = Number((w >> 32n) & 0xffffffffn);
-        data[i * 4 + 2] = Number((w >> 64n) & 0xffffffffn);
-        data[i * 4 + 3] = Number(w >> 96n);
+        // Two's-complement 128-bit little-endian, written as two int64 halves.
+        words[i * 2] = BigInt.asIntN(64, u);
+        words[i * 2 + 1] = u >> 64n;
       }
       return arrow.makeData({ ...base, type: atype as arrow.Decimal, data });
     }

@@ -76,18 +76,80 @@ function hasMinMax(type: DataType): boolean {
     type !== "variant";
 }
 
-function compareValues(type: string, a: Value, b: Value): number {
-  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === "bigint" && typeof b === "bigint") return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === "string" && typeof b === "string") return compareKeys(a, b);
-  if (a instanceof Decimal && b instanceof Decimal) return a.compare(b);
-  if (a instanceof Timestamp && b instanceof Timestamp) return a.compare(b);
-  if (a instanceof LocalDate && b instanceof LocalDate) return a.compare(b);
-  if (type === "long") return compareValues(type, BigInt(a as number), BigInt(b as number));
-  throw new TypeError(`Cannot compare values of column type ${type}`);
+interface Extremes {
+  nulls: number;
+  min: Value | undefined;
+  max: Value | undefined;
+  /** A NaN or ±Infinity was seen: no JSON bounds. */
+  unorderable: boolean;
 }
 
-/** PROTOCOL.md: timestamp stats are truncated to milliseconds (floor, also before 1970). */
+const HIGH_UNITS = /[\ud800-\uffff]/;
+
+/** Null count and min/max of one column, with a tight loop per kind of value. */
+function extremes(type: string, values: readonly (Value | undefined)[], ordered: boolean): Extremes {
+  let nulls = 0;
+  let min: Value | undefined;
+  let max: Value | undefined;
+  let unorderable = false;
+  const n = values.length;
+  if (!ordered) {
+    for (let i = 0; i < n; i++) if (values[i] == null) nulls++;
+    return { nulls, min, max, unorderable };
+  }
+  // Key of each value in an order JS compares natively, or null for values compared by a function.
+  let key: ((v: Value) => number | bigint | string) | null = null;
+  let cmp: ((a: Value, b: Value) => number) | null = null;
+  if (type === "string") {
+    // UTF-16 order equals UTF-8 (code point) order unless a string holds U+D800…U+FFFF.
+    let high = false;
+    for (let i = 0; i < n && !high; i++) {
+      const v = values[i];
+      if (typeof v === "string" && HIGH_UNITS.test(v)) high = true;
+    }
+    if (high) cmp = (a, b) => compareKeys(a as string, b as string);
+    else key = (v) => v as string;
+  } else if (type === "timestamp" || type === "timestamp_ntz") key = (v) => (v as Timestamp).epochNanos;
+  else if (type === "date") key = (v) => (v as LocalDate).days;
+  else if (decimalParts(type as DataType)) {
+    const scale = decimalParts(type as DataType)!.scale;
+    key = (v) => {
+      const d = v as Decimal;
+      return d.scale === scale ? d.unscaled : d.rescale(scale, "exact").unscaled;
+    };
+  } else if (type === "long") key = (v) => (typeof v === "bigint" ? v : BigInt(v as number));
+  else key = (v) => v as number;
+  let minKey: number | bigint | string | undefined;
+  let maxKey: number | bigint | string | undefined;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v == null) {
+      nulls++;
+      continue;
+    }
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      // NaN and ±Infinity cannot be JSON stats; Spark-compatible readers then see no bounds.
+      unorderable = true;
+      continue;
+    }
+    if (cmp) {
+      if (min === undefined || cmp(v, min) < 0) min = v;
+      if (max === undefined || cmp(v, max) > 0) max = v;
+      continue;
+    }
+    const k = key!(v);
+    if (minKey === undefined || k < minKey) {
+      minKey = k;
+      min = v;
+    }
+    if (maxKey === undefined || k > maxKey) {
+      maxKey = k;
+      max = v;
+    }
+  }
+  return { nulls, min, max, unorderable };
+}
+
 function floorMillis(t: Timestamp): Timestamp {
   const ms = t.epochNanos >= 0n ? t.epochNanos / 1_000_000n : -((-t.epochNanos + 999_999n) / 1_000_000n);
   return new Timestamp(ms * 1_000_000n, 3, t.zoned);
@@ -155,26 +217,9 @@ export function computeStats(
       }
       if (budget <= 0 || !wanted(here)) return;
       budget--;
-      let nulls = 0;
-      let min: Value | undefined;
-      let max: Value | undefined;
-      let unorderable = false;
       const ordered = hasMinMax(f.type);
       const type = f.type as string;
-      for (const v of values) {
-        if (v == null) {
-          nulls++;
-          continue;
-        }
-        if (!ordered) continue;
-        if (typeof v === "number" && !Number.isFinite(v)) {
-          // NaN and ±Infinity cannot be JSON stats; Spark-compatible readers then see no bounds.
-          unorderable = true;
-          continue;
-        }
-        if (min === undefined || compareValues(type, v, min) < 0) min = v;
-        if (max === undefined || compareValues(type, v, max) > 0) max = v;
-      }
+      const { nulls, min, max, unorderable } = extremes(type, values, ordered);
       out.nulls[f.name] = nulls;
       if (!ordered || unorderable || min === undefined || max === undefined) return;
       if (typeof min === "string" && typeof max === "string") {
