@@ -51,7 +51,11 @@ export default function LiveChart(props: LiveChartProps) {
         height: el.clientHeight || HEIGHT,
         legend: { show: false },
         cursor: { drag: { x: true, y: false, setScale: true } },
-        scales: { x: { time: true }, revenue: { auto: true }, orders: { auto: true } },
+        scales: {
+          x: { time: true },
+          revenue: { range: (_u, _min, max) => [0, Math.max(10, max * 1.1)] },
+          orders: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] },
+        },
         series: [
           {},
           {
@@ -72,7 +76,14 @@ export default function LiveChart(props: LiveChartProps) {
             size: 64,
             values: (_u, ticks) => ticks.map((t) => `$${formatCount(t)}`),
           },
-          { ...axis, scale: "orders", side: 1, size: 44, grid: { show: false } },
+          {
+            ...axis,
+            scale: "orders",
+            side: 1,
+            size: 44,
+            grid: { show: false },
+            values: (_u, ticks) => ticks.map((t) => Number.isInteger(t) ? formatCount(t) : ""),
+          },
         ],
         hooks: {
           // A drag selection is the user zooming (uPlot then sets the x scale to it): stop following "now".

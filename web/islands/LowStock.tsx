@@ -21,9 +21,13 @@ export default function LowStock() {
               <thead>
                 <tr>
                   <th scope="col">Product</th>
-                  <th scope="col" class="num">In stock</th>
-                  <th scope="col" class="num">Sold 7 d</th>
-                  <th scope="col" class="num">Days of cover</th>
+                  <th scope="col" class="num">Stock</th>
+                  <th scope="col" class="num">
+                    <abbr title="Units sold in the last 7 days">7-day</abbr>
+                  </th>
+                  <th scope="col" class="num">
+                    <abbr title="Days the stock lasts at the recent sell rate">Cover</abbr>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -35,7 +39,9 @@ export default function LowStock() {
                     </td>
                     <td class="num">{formatCount(it.stock)}</td>
                     <td class="num">{it.sold7d === null ? "—" : formatCount(it.sold7d)}</td>
-                    <td class="num">{it.daysOfCover === null ? "—" : formatNumber(it.daysOfCover, 1)}</td>
+                    <td class="num">
+                      {it.daysOfCover === null ? "—" : `${formatNumber(it.daysOfCover, 1)} d`}
+                    </td>
                   </tr>
                 ))}
               </tbody>
