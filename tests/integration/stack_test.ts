@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  DeleteBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   PutObjectCommand,
@@ -157,6 +158,49 @@ Deno.test("stack: MinIO answers 200 to a first conditional put and 412 to a seco
     assert.equal(await got.Body?.transformToString(), "first");
   } finally {
     await s3.send(new DeleteObjectCommand({ Bucket: minio.bucket, Key: key }));
+    s3.destroy();
+  }
+});
+
+Deno.test("stack: create_bucket.ts (compose's bucket one-shot) creates a bucket once and checks put-if-absent", async () => {
+  const { minio } = stackEnv({ services: ["minio"] });
+  const bucket = `stack-test-${crypto.randomUUID().slice(0, 8)}`;
+  const run = async () => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${REPO}scripts/stack/create_bucket.ts`],
+      env: {
+        LAKESTREAM_S3_ENDPOINT: minio.endpoint,
+        AWS_ACCESS_KEY_ID: minio.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: minio.secretAccessKey,
+        AWS_REGION: minio.region,
+        LAKESTREAM_BUCKET: bucket,
+      },
+      stdin: "null",
+    }).output();
+    return {
+      code: out.code,
+      text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
+    };
+  };
+  const s3 = new S3Client({
+    endpoint: minio.endpoint,
+    region: minio.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
+  });
+  try {
+    const first = await run();
+    assert.equal(first.code, 0, first.text);
+    assert.match(
+      first.text,
+      new RegExp(`^created bucket ${bucket}, conditional put 200 then 412 at ${minio.endpoint}`),
+    );
+    const second = await run();
+    assert.equal(second.code, 0, second.text);
+    assert.match(second.text, new RegExp(`^found bucket ${bucket}, conditional put 200 then 412`));
+  } finally {
+    // The probe removes its object, so the bucket is empty again.
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
     s3.destroy();
   }
 });
