@@ -66,3 +66,7 @@ export { parseSchema, schemaToJson, typeToString } from "./schema/parse_schema.t
 export { type ColumnMappingMode, columnMappingMode, fieldId, physicalName } from "./schema/column_mapping.ts";
 export type * from "./log/actions.ts";
 export type * from "./schema/types.ts";
+
+// Write side and storage (their own surfaces, re-exported here for one import).
+export * from "./write/mod.ts";
+export * from "./storage/mod.ts";
