@@ -7,6 +7,7 @@ import type { StructType } from "../schema/types.ts";
 import { MemoryStore } from "../storage/memory_store.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
 import { readFileRows } from "./file_rows.ts";
+import { vacuumTable } from "./vacuum_table.ts";
 import { createTable, writeTable } from "./write_table.ts";
 
 const schema: StructType = {
@@ -175,4 +176,37 @@ Deno.test("writeTable() writes a checkpoint every delta.checkpointInterval commi
   assert.equal(s.txnVersion("a"), 4);
   assert.equal(s.tombstones.length, 4);
   assert.deepEqual((await allRows(store)).map((r) => r.id), [7n, 8n]);
+});
+
+/** A real store whose process "dies" at the commit while `crashing`: data files land, the commit never does. */
+class CrashAtCommitStore extends MemoryStore {
+  crashing = false;
+  override putIfAbsent(key: string, bytes: Uint8Array): Promise<void> {
+    if (this.crashing && /^_delta_log\/\d{20}\.json$/.test(key)) {
+      return Promise.reject(new Error("process killed"));
+    }
+    return super.putIfAbsent(key, bytes);
+  }
+}
+
+Deno.test("a crash between writing data files and committing leaves the table unchanged; VACUUM removes the orphans", async () => {
+  let t = 1_700_000_000_000;
+  const clock = () => t;
+  const store = new CrashAtCommitStore({ now: clock });
+  await writeTable(store, [row(1)], { create: { schema }, now: clock });
+  const before = (await Array.fromAsync(store.list(""))).map((m) => m.key);
+  store.crashing = true;
+  await assert.rejects(writeTable(store, [row(2), row(3)], { now: clock }), /process killed/);
+  store.crashing = false;
+  const s = await loadSnapshot(store);
+  assert.equal(s.version, 0);
+  assert.deepEqual((await allRows(store)).map((r) => r.id), [1n]);
+  const orphans = (await Array.fromAsync(store.list(""))).map((m) => m.key).filter((k) =>
+    !before.includes(k)
+  );
+  assert.equal(orphans.length, 1);
+  t += 8 * 24 * 3_600_000;
+  const { deleted } = await vacuumTable(store, { now: clock });
+  assert.deepEqual(deleted, orphans);
+  assert.deepEqual((await allRows(store)).map((r) => r.id), [1n]);
 });
