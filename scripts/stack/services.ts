@@ -7,7 +7,7 @@
 import { type StackConfig } from "./config.ts";
 import type { Credentials } from "./credentials.ts";
 import type { StackEnv } from "./env.ts";
-import { exists, removeIfExists } from "./files.ts";
+import { exists } from "./files.ts";
 import { installJvmPieces, installMinio, installPostgres, type JvmPieces } from "./install.ts";
 import {
   brokerProperties,
@@ -26,7 +26,7 @@ import {
   probePostgres,
 } from "./probes.ts";
 import { runCommand, type StopOptions } from "./process.ts";
-import { systemUser } from "./system_user.ts";
+import { prepareCluster } from "./postgres_cluster.ts";
 
 /** What a service needs to know about the stack. */
 export interface StackContext {
@@ -202,55 +202,21 @@ export function createServices(ctx: StackContext): Record<ServiceName, Service> 
     ports: [config.ports.postgres],
     async prepare(note) {
       const { bin } = await timed(note, "installed PostgreSQL (apt-get)", installPostgres(installLog));
-      const dir = paths.serviceDir("postgres");
-      const data = `${dir}/data`;
-      // initdb and postgres refuse to run as root: run them as the package's `postgres` user.
-      const asRoot = Deno.uid() === 0;
-      const owner = asRoot ? await systemUser("postgres") : null;
-      const as = (cmd: string) =>
-        owner ? ["setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", cmd]] as const : [
-          cmd,
-          [],
-        ] as const;
-      if (!(await exists(`${data}/PG_VERSION`))) {
-        await removeIfExists(data);
-        await Deno.mkdir(dir, { recursive: true });
-        const pwfile = `${dir}/initdb-password`;
-        await Deno.writeTextFile(pwfile, `${ctx.credentials.postgres.password}\n`, { mode: 0o600 });
-        if (owner) {
-          await Deno.chown(dir, owner.uid, owner.gid);
-          await Deno.chown(pwfile, owner.uid, owner.gid);
-        }
-        const [cmd, pre] = as(`${bin}/initdb`);
-        try {
-          await runCommand(cmd, [
-            ...pre,
-            "-D",
-            data,
-            "-U",
-            ctx.credentials.postgres.user,
-            `--pwfile=${pwfile}`,
-            "--auth-host=scram-sha-256",
-            "--auth-local=scram-sha-256",
-            "--encoding=UTF8",
-            "--locale=C.UTF-8",
-            "--no-instructions",
-          ], {
-            logFile: paths.logFile("postgres"),
-            what: `postgres: creating the cluster (initdb as ${owner ? "the postgres user" : "this user"}; ` +
-              `it must be able to reach ${dir})`,
-          });
-        } finally {
-          await removeIfExists(pwfile);
-        }
-      }
-      const [cmd, pre] = as(`${bin}/postgres`);
+      const cluster = await prepareCluster({
+        bin,
+        dir: paths.serviceDir("postgres"),
+        user: ctx.credentials.postgres.user,
+        password: ctx.credentials.postgres.password,
+        logFile: paths.logFile("postgres"),
+      });
+      if (cluster.note) note(cluster.note);
+      const [cmd, ...pre] = [...cluster.runAs, `${bin}/postgres`];
       return {
         command: cmd,
         args: [
           ...pre,
           "-D",
-          data,
+          cluster.dataDir,
           "-c",
           `listen_addresses=${host}`,
           "-c",

@@ -10,14 +10,16 @@ export interface SystemUser {
   name: string;
   uid: number;
   gid: number;
+  /** Home directory. */
+  home: string;
 }
 
 /** Finds `name` in the text of /etc/passwd, or returns null. */
 export function parsePasswd(text: string, name: string): SystemUser | null {
   for (const line of text.split("\n")) {
-    const [user, , uid, gid] = line.split(":");
+    const [user, , uid, gid, , home] = line.split(":");
     if (user === name && /^\d+$/.test(uid ?? "") && /^\d+$/.test(gid ?? "")) {
-      return { name, uid: Number(uid), gid: Number(gid) };
+      return { name, uid: Number(uid), gid: Number(gid), home: home ?? "" };
     }
   }
   return null;

@@ -14,6 +14,8 @@ import {
 import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import { stackEnv } from "../../scripts/stack/env.ts";
+import { findPostgresBin } from "../../scripts/stack/install.ts";
+import { prepareCluster } from "../../scripts/stack/postgres_cluster.ts";
 
 const REPO = new URL("../../", import.meta.url).pathname;
 
@@ -223,4 +225,45 @@ Deno.test("stack: `status` reports every service healthy on its port and exits 0
   assert.match(rows.postgres, /wal_level=logical/);
   assert.match(rows.minio, /conditional put 200 then 412/);
   assert.match(rows.connect, /PostgresConnector .*SqlServerConnector/);
+});
+
+Deno.test("stack: prepareCluster() creates a cluster once, and outside .stack when the postgres user cannot reach it", async () => {
+  const bin = await findPostgresBin();
+  assert.ok(bin, "PostgreSQL is installed (deno task stack up installs it)");
+  const root = await Deno.makeTempDir({ prefix: "lakestream-cluster-test-" });
+  const options = { bin, user: "tester", password: "pw-for-test", logFile: `${root}/pg.log` };
+  try {
+    await Deno.chmod(root, 0o755);
+    const reachable = await prepareCluster({ ...options, dir: `${root}/open/postgres` });
+    assert.equal(reachable.dataDir, `${root}/open/postgres/data`);
+    assert.equal(reachable.note, "created the cluster");
+    assert.ok((await Deno.stat(`${reachable.dataDir}/PG_VERSION`)).isFile);
+    assert.deepEqual((await Array.fromAsync(Deno.readDir(`${root}/open/postgres`))).map((e) => e.name), [
+      "data",
+    ]);
+    assert.equal((await prepareCluster({ ...options, dir: `${root}/open/postgres` })).note, "");
+
+    if (Deno.uid() === 0) {
+      // A folder only root can enter stands for a checkout under /root.
+      await Deno.mkdir(`${root}/closed`, { mode: 0o700 });
+      const dir = `${root}/closed/postgres`;
+      const moved = await prepareCluster({ ...options, dir });
+      try {
+        assert.match(moved.dataDir, /^\/.+\/lakestream-[0-9a-f]{8}\/data$/);
+        assert.match(moved.note, /^created the cluster, data in .* \(the postgres user cannot reach /);
+        assert.equal(await Deno.readLink(`${dir}/data`), moved.dataDir);
+        assert.ok((await Deno.stat(`${dir}/data/PG_VERSION`)).isFile);
+        const again = await prepareCluster({ ...options, dir });
+        assert.equal(again.dataDir, moved.dataDir);
+        assert.doesNotMatch(again.note, /created/);
+        // A wiped stack directory means a fresh cluster, not the stale one with its old password.
+        await Deno.remove(`${dir}/data`);
+        assert.match((await prepareCluster({ ...options, dir })).note, /^created the cluster/);
+      } finally {
+        await Deno.remove(moved.dataDir.slice(0, moved.dataDir.lastIndexOf("/")), { recursive: true });
+      }
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
