@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import type { Action, AddFile, Metadata, RemoveFile } from "./actions.ts";
-import { applyActions, cloneState, dvUniqueId, emptyState, fileKey, parseActions, replay } from "./replay.ts";
+import {
+  applyActions,
+  cloneState,
+  dvUniqueId,
+  emptyState,
+  fileKey,
+  firstOccurrences,
+  parseActions,
+  replay,
+} from "./replay.ts";
 
 const meta = (id: string): Metadata => ({
   id,
@@ -109,4 +118,21 @@ Deno.test("parseActions() names the file and line of bad JSON", () => {
     name: "SyntaxError",
     message: /must be a JSON object/,
   });
+});
+
+Deno.test("firstOccurrences() keeps the newest action per key of a newest-first compaction file", () => {
+  const actions = firstOccurrences([
+    add("f", { deletionVector: dv }),
+    remove("f"),
+    add("f"),
+    { txn: { appId: "a", version: 9 } },
+    { txn: { appId: "a", version: 1 } },
+    { metaData: meta("new") },
+    { metaData: meta("old") },
+  ]);
+  assert.equal(actions.length, 4);
+  const state = replay([actions]);
+  assert.deepEqual([...state.files.keys()], [fileKey("f", dv)]);
+  assert.equal(state.txns.get("a")?.version, 9);
+  assert.equal(state.metadata?.id, "new");
 });

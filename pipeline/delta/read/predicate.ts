@@ -17,7 +17,7 @@ export type Predicate =
   | { column: string; op: "is null" | "is not null" };
 
 const TEXT =
-  /^\s*([A-Za-z_][\w$]*|`[^`]+`)\s*(=|==|!=|<>|<=|>=|<|>|\s+is\s+not\s+null\s*$|\s+is\s+null\s*$)\s*(.*)$/is;
+  /^\s*([A-Za-z_][\w$]*|`[^`]+`)\s*(==|!=|<>|<=|>=|=|<|>|\s+is\s+not\s+null\s*$|\s+is\s+null\s*$)\s*(.*)$/is;
 
 /**
  * Parses `"col op value"` against the schema: the literal is read as the column's type (`'quoted'` or bare
