@@ -19,6 +19,7 @@ import {
   runSetup,
   type SourceDb,
 } from "../../scripts/setup/mod.ts";
+import { checkSourceDbContract } from "../../scripts/setup/db/source_db_contract.ts";
 import { runFaker } from "../../scripts/faker/mod.ts";
 
 const env = stackEnv();
@@ -199,6 +200,90 @@ Deno.test({
       }
     } finally {
       await cleanUp();
+    }
+  },
+});
+
+Deno.test("PostgresSourceDb keeps the SourceDb contract and reconnects after a lost connection", async (t) => {
+  await checkSourceDbContract(t, () => openPostgres(env.postgres));
+  await t.step("the next call after a terminated backend reconnects", async () => {
+    const db = openPostgres(env.postgres);
+    const admin = openPostgres(env.postgres);
+    try {
+      const [{ pid }] = await db.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      await admin.query("SELECT pg_terminate_backend(?)", [pid]);
+      const failed = await db.query("SELECT 1 AS x").catch((e) => e);
+      if (failed instanceof Error) assert.equal(db.isTransient(failed), true, failed.message);
+      const [{ pid: again }] = await db.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      assert.notEqual(again, pid);
+    } finally {
+      await db.close();
+      await admin.close();
+    }
+  });
+});
+
+Deno.test({
+  name: "faker on PostgreSQL keeps the invariants over a long run with lost connections",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const database = `${run}_long`;
+    const longUrl = url.replace(new RegExp(`/${run}$`), `/${database}`);
+    const admin = openPostgres({ ...pg, database: "postgres" });
+    try {
+      await runSetup({
+        dialect: "postgres",
+        url: longUrl,
+        connector: false,
+        names: { publication: database },
+      });
+      const kills: Promise<unknown>[] = [];
+      let done = 0;
+      const report = await runFaker({
+        dialect: "postgres",
+        url: longUrl,
+        rate: 0,
+        ops: 20_000,
+        seed: 99,
+        log: () => {},
+        onOperation: () => {
+          // Kill the faker's backend three times while it runs: it must reconnect and go on.
+          if (++done % 5000 === 0 && done < 20_000) {
+            kills.push(admin.query(
+              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND application_name = 'lakestream'",
+              [database],
+            ));
+          }
+        },
+      });
+      await Promise.all(kills);
+      assert.equal(report.operations, 20_000);
+      assert.equal(kills.length, 3);
+      assert.ok(report.errors <= 3, `at most one ambiguous commit per lost connection, got ${report.errors}`);
+      const db = openPostgres({ ...pg, database });
+      try {
+        const [stock] = await db.query<{ m: unknown }>("SELECT MIN(QuantityInStock) AS m FROM Inventory");
+        assert.ok(Number(stock.m) >= 0, "stock never negative");
+        assert.deepEqual(
+          await db.query(`SELECT o.OrderID FROM Orders o
+                          WHERE NOT EXISTS (SELECT 1 FROM OrderItems i WHERE i.OrderID = o.OrderID)
+                             OR (SELECT COUNT(*) FROM Payments p WHERE p.OrderID = o.OrderID) <> 1
+                             OR (o.StatusID IN (4, 5) AND NOT EXISTS (SELECT 1 FROM Reasons r WHERE r.OrderID = o.OrderID))`),
+          [],
+        );
+        const [delivered] = await db.query<{ n: unknown }>(
+          "SELECT COUNT(*) AS n FROM Orders WHERE StatusID = 3",
+        );
+        assert.ok(Number(delivered.n) > 0, "orders reach Delivered");
+        // The faker moved the identity sequences past its explicit keys: a default key does not collide.
+        assert.equal(await db.exec("INSERT INTO Customers (Name) VALUES ('Default Key')"), 1);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await admin.exec(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.close();
     }
   },
 });

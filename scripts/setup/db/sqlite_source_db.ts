@@ -40,8 +40,9 @@ class SqliteDb implements SourceDb {
     return st;
   }
 
-  query<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return Promise.resolve(this.querySync<T>(sql, params));
+  // deno-lint-ignore require-await -- async so that failures reject rather than throw (SourceDb contract)
+  async query<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.querySync<T>(sql, params);
   }
 
   /** {@linkcode SourceDb.query} without the promise, for in-process callers on the hot path. */
@@ -49,8 +50,9 @@ class SqliteDb implements SourceDb {
     return this.#prepare(sql).all(...params.map(toSqlite)) as T[];
   }
 
-  exec(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    return Promise.resolve(this.execSync(sql, params));
+  // deno-lint-ignore require-await -- async so that failures reject rather than throw
+  async exec(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.execSync(sql, params);
   }
 
   /** {@linkcode SourceDb.exec} without the promise. */
@@ -58,9 +60,9 @@ class SqliteDb implements SourceDb {
     return Number(this.#prepare(sql).run(...params.map(toSqlite)).changes);
   }
 
-  execScript(script: string): Promise<void> {
+  // deno-lint-ignore require-await -- async so that failures reject rather than throw
+  async execScript(script: string): Promise<void> {
     this.#db.exec(script);
-    return Promise.resolve();
   }
 
   async transaction<T>(fn: (tx: SourceDb) => Promise<T>): Promise<T> {
