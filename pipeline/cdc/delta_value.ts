@@ -101,7 +101,7 @@ export function deltaValue(
       return rawFloat(raw, path);
     case "boolean":
       if (typeof raw === "boolean") return raw;
-      if (raw === 0 || raw === 1) return raw === 1;
+      if (raw === 0 || raw === 1 || raw === 0n || raw === 1n) return raw === 1 || raw === 1n;
       throw typeError(path, "a boolean or 0/1", raw);
     case "binary":
       if (raw instanceof Uint8Array) return raw;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { decodeBase64, Decimal } from "../value/mod.ts";
+import { Decimal, decodeBase64 } from "../value/mod.ts";
 import { NeedsLosslessParse, NumberText } from "./lossless_json.ts";
 
 /** Tier-2 marker put before the digits of a quoted unsafe integer; never the first character of base64. */
@@ -57,6 +57,7 @@ export function rawInt64(raw: unknown, path: string): bigint {
 export function rawSmallInt(raw: unknown, path: string, min: number, max: number): number {
   if (typeof raw === "number" && Number.isInteger(raw) && raw >= min && raw <= max) return raw;
   if (raw instanceof NumberText && raw.isInteger) return rawSmallInt(Number(raw.text), path, min, max);
+  if (typeof raw === "bigint" && raw >= BigInt(min) && raw <= BigInt(max)) return Number(raw);
   throw typeError(path, `an integer between ${min} and ${max}`, raw);
 }
 
@@ -142,7 +143,9 @@ export function base64Unscaled(text: string, path: string): bigint {
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     const v = c < 128 ? B64[c] : -1;
-    if (v < 0) throw new TypeError(`Cannot decode "${path}": Cannot decode base64 "${text}": bad character at ${i}`);
+    if (v < 0) {
+      throw new TypeError(`Cannot decode "${path}": Cannot decode base64 "${text}": bad character at ${i}`);
+    }
     acc = acc * 64 + v;
   }
   const bytes = Math.floor((end * 3) / 4);

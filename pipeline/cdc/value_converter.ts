@@ -93,7 +93,9 @@ function decimalConverter(schema: ConnectSchema, path: string): Converter {
   }
   const precision = intParameter(schema, "connect.decimal.precision", path);
   return (raw) => {
-    if (typeof raw === "string" && raw.charCodeAt(0) !== 126) return new Decimal(base64Unscaled(raw, path), scale);
+    if (typeof raw === "string" && raw.charCodeAt(0) !== 126) {
+      return new Decimal(base64Unscaled(raw, path), scale);
+    }
     return rawDecimalNumber(raw, scale, precision, path);
   };
 }
