@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     values.cold ? " --cold" : ""
   }\`: a private stack (own state directory,
 ports 2xxxx). "up" is the whole command (installs, starts in parallel, waits for every health check); a service's
-time runs from its process start to its first passing health check (Connect starts once Kafka is healthy).
+time runs from its process start to its first passing health check (Connect starts alongside Kafka and waits for the broker itself).
 Load average (1 min) at the start of each run: ${loads.join(", ")}; other work shared the 2 cores.
 
 | scenario | up | ${SERVICES.join(" | ")} | down |

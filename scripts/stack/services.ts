@@ -97,7 +97,7 @@ export const STOP_OPTIONS: Record<ServiceName, StopOptions> = {
   minio: { signal: "SIGTERM", graceMs: 15_000 },
 };
 
-/** Services that must be healthy before each one starts. */
+/** Services whose process must be running before each one starts (and that `down` stops after it). */
 export const REQUIRES: Record<ServiceName, readonly ServiceName[]> = {
   kafka: [],
   connect: ["kafka"],

@@ -137,6 +137,12 @@ export async function stackUp(names: readonly ServiceName[], io: StackIo): Promi
     const started = new Map<ServiceName, StartedProcess>();
     const abort = new AbortController();
     const healthy = new Map<ServiceName, Promise<void>>();
+    // Settles when a service's process is running: what a dependent waits for before starting its own.
+    const launched = new Map(wanted.map((n) => [n, Promise.withResolvers<void>()] as const));
+    for (const l of launched.values()) {
+      // A failure is reported through the failing service's own promise; dependents only stop waiting.
+      l.promise.catch(() => {});
+    }
     const bringUp = async (name: ServiceName): Promise<void> => {
       const service = services[name];
       const logFile = paths.logFile(name);
@@ -147,7 +153,9 @@ export async function stackUp(names: readonly ServiceName[], io: StackIo): Promi
       } catch (e) {
         throw new ServiceError(name, `preparing failed: ${(e as Error).message}`, logFile, { cause: e });
       }
-      await Promise.all(REQUIRES[name].map((r) => healthy.get(r)));
+      // Connect starts while Kafka is still starting: it waits for the broker itself, and the two JVMs'
+      // start-up work overlaps instead of adding up.
+      await Promise.all(REQUIRES[name].map((r) => launched.get(r)?.promise));
       abort.signal.throwIfAborted();
       const since = performance.now();
       let proc: StartedProcess | null = null;
@@ -163,6 +171,7 @@ export async function stackUp(names: readonly ServiceName[], io: StackIo): Promi
         });
         started.set(name, proc);
       }
+      launched.get(name)?.resolve();
       const detail = await waitHealthy(
         service,
         proc,
@@ -183,6 +192,7 @@ export async function stackUp(names: readonly ServiceName[], io: StackIo): Promi
         name,
         bringUp(name).catch((e) => {
           // The first failure stops the others from waiting out their timeouts.
+          launched.get(name)?.reject(e);
           failure ??= e;
           abort.abort();
           throw e;
