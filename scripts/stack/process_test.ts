@@ -2,6 +2,15 @@ import assert from "node:assert/strict";
 import { isRunning, parsePidFile } from "./pid_file.ts";
 import { portInUse, runCommand, startDetached, stopProcess } from "./process.ts";
 
+async function waitForText(path: string, text: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (true) {
+    const got = await Deno.readTextFile(path).catch(() => "");
+    if (got.includes(text) || Date.now() > deadline) return got;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 Deno.test("startDetached() records the service's own pid and stopProcess() stops it", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -15,10 +24,12 @@ Deno.test("startDetached() records the service's own pid and stopProcess() stops
     const record = parsePidFile(await Deno.readTextFile(`${dir}/svc.pid`), "svc.pid");
     assert.deepEqual(record, started.record);
     assert.ok(isRunning(record));
+    // The service writes its log once it runs; stopping it before would race its start.
+    const log = await waitForText(`${dir}/svc.log`, "hello world\n");
     assert.equal(await stopProcess(`${dir}/svc.pid`, { signal: "SIGTERM", graceMs: 5000 }), "stopped");
     assert.equal((await started.exited).signal, "SIGTERM");
     assert.equal(isRunning(record), false);
-    assert.equal(await Deno.readTextFile(`${dir}/svc.log`), "hello world\n");
+    assert.equal(log, "hello world\n");
     await assert.rejects(Deno.stat(`${dir}/svc.pid`), Deno.errors.NotFound);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -30,11 +41,11 @@ Deno.test("stopProcess() kills a process that ignores the first signal once the 
   try {
     const started = await startDetached({
       command: "sh",
-      args: ["-c", "trap '' TERM; while true; do sleep 0.1; done"],
+      args: ["-c", "trap '' TERM; echo trapped; while true; do sleep 0.1; done"],
       logFile: `${dir}/svc.log`,
       pidFile: `${dir}/svc.pid`,
     });
-    await new Promise((r) => setTimeout(r, 200)); // let the shell install its trap
+    await waitForText(`${dir}/svc.log`, "trapped");
     assert.equal(await stopProcess(`${dir}/svc.pid`, { signal: "SIGTERM", graceMs: 300 }), "killed");
     assert.equal((await started.exited).signal, "SIGKILL");
   } finally {
