@@ -4,12 +4,15 @@
  * - SQLite: prepared statements inside BEGIN IMMEDIATE … COMMIT, in process.
  * - PostgreSQL: one prepared statement per operation shape, chaining the changes as data-modifying CTEs (one
  *   round trip, one implicit transaction); UpdatedAt comes from the BEFORE trigger.
- * - SQL Server: one parameterized batch with XACT_ABORT and a THROW when a change misses its row; UpdatedAt is
- *   set in each UPDATE (so the AFTER trigger does not write a second CDC row).
+ * - SQL Server: one parameterized batch with XACT_ABORT; each change OUTPUTs its key into a table variable and
+ *   a THROW rolls everything back when a change missed its row (counted that way rather than by @@ROWCOUNT,
+ *   which trigger bodies may disturb); UpdatedAt is set in each UPDATE, so the AFTER trigger does not write a
+ *   second CDC row.
  *
  * @module
  */
-import type { SourceDb, SqliteSourceDb, SqlValue } from "../setup/mod.ts";
+import { ECOMMERCE_TABLES } from "../../pipeline/catalog/mod.ts";
+import { keyColumn, type SourceDb, type SqliteSourceDb, type SqlValue } from "../setup/mod.ts";
 import type { RowChange } from "./row_changes.ts";
 
 /** A change did not touch exactly one row: the faker's model disagrees with the database. */
@@ -27,12 +30,23 @@ interface Rendered {
   params: SqlValue[];
 }
 
-function render(c: RowChange, updatedAt: string | null): Rendered {
+/**
+ * One change as a statement with `?` placeholders. `updatedAt`: an expression to set UpdatedAt to in updates
+ * (dialects without a BEFORE trigger). `outputInto`: a table variable that receives the changed row's key
+ * (SQL Server counts changed rows that way, unaffected by triggers).
+ */
+function render(c: RowChange, updatedAt: string | null = null, outputInto: string | null = null): Rendered {
+  const output = (image: "inserted" | "deleted", key: string) =>
+    outputInto ? ` OUTPUT ${image}.${key} INTO ${outputInto}` : "";
   switch (c.kind) {
     case "insert": {
       const cols = Object.keys(c.row);
+      const table = ECOMMERCE_TABLES.find((t) => t.source === c.table);
+      if (!table) throw new RangeError(`Cannot insert into "${c.table}": not a catalog table`);
       return {
-        sql: `INSERT INTO ${c.table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`,
+        sql: `INSERT INTO ${c.table} (${cols.join(", ")})${output("inserted", keyColumn(table))} VALUES (${
+          cols.map(() => "?").join(", ")
+        })`,
         params: cols.map((k) => c.row[k]),
       };
     }
@@ -42,12 +56,12 @@ function render(c: RowChange, updatedAt: string | null): Rendered {
       const parts = [...set.map((k) => `${k} = ?`), ...add.map((k) => `${k} = ${k} + ?`)];
       if (updatedAt) parts.push(`UpdatedAt = ${updatedAt}`);
       return {
-        sql: `UPDATE ${c.table} SET ${parts.join(", ")} WHERE ${c.key} = ?`,
+        sql: `UPDATE ${c.table} SET ${parts.join(", ")}${output("inserted", c.key)} WHERE ${c.key} = ?`,
         params: [...set.map((k) => c.set![k]), ...add.map((k) => c.add![k]), c.id],
       };
     }
     case "delete":
-      return { sql: `DELETE FROM ${c.table} WHERE ${c.key} = ?`, params: [c.id] };
+      return { sql: `DELETE FROM ${c.table}${output("deleted", c.key)} WHERE ${c.key} = ?`, params: [c.id] };
   }
 }
 
@@ -64,7 +78,7 @@ class SqliteExecutor implements ChangeExecutor {
   async apply(changes: readonly RowChange[]): Promise<void> {
     this.#db.transactionSync(() => {
       for (const c of changes) {
-        const { sql, params } = render(c, null);
+        const { sql, params } = render(c);
         const n = this.#db.execSync(sql, params);
         if (n !== 1) throw new StaleModelError(`Stale faker model: ${describe(c)} changed ${n} rows`);
       }
@@ -78,7 +92,7 @@ class PostgresExecutor implements ChangeExecutor {
     this.#db = db;
   }
   async apply(changes: readonly RowChange[]): Promise<void> {
-    const parts = changes.map((c) => render(c, null));
+    const parts = changes.map((c) => render(c));
     const sql = `WITH ${parts.map((p, i) => `s${i} AS (${p.sql} RETURNING 1)`).join(", ")} SELECT ${
       parts.map((_, i) => `(SELECT count(*) FROM s${i}) AS c${i}`).join(", ")
     }`;
@@ -101,13 +115,13 @@ class SqlServerExecutor implements ChangeExecutor {
     this.#db = db;
   }
   async apply(changes: readonly RowChange[]): Promise<void> {
-    const parts = changes.map((c) => render(c, "SYSUTCDATETIME()"));
+    const parts = changes.map((c) => render(c, "SYSUTCDATETIME()", "@changed"));
     const body = parts.map((p, i) =>
-      `${p.sql};\nIF @@ROWCOUNT <> 1 THROW ${STALE_ROW}, N'Stale faker model: ${
+      `${p.sql};\nIF (SELECT COUNT(*) FROM @changed) <> 1 THROW ${STALE_ROW}, N'Stale faker model: ${
         describe(changes[i]).replaceAll("'", "''")
-      } missed its row', 1;`
+      } missed its row', 1;\nDELETE FROM @changed;`
     );
-    const sql = `SET XACT_ABORT ON;\nSET NOCOUNT OFF;\nBEGIN TRANSACTION;\n${
+    const sql = `SET XACT_ABORT ON;\nDECLARE @changed TABLE (k int);\nBEGIN TRANSACTION;\n${
       body.join("\n")
     }\nCOMMIT TRANSACTION;`;
     try {
