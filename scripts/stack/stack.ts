@@ -202,8 +202,9 @@ export async function stackUp(names: readonly ServiceName[], io: StackIo): Promi
     await Promise.allSettled(healthy.values());
     if (failure) {
       for (const name of [...started.keys()].reverse()) {
-        await stopProcess(paths.pidFile(name), STOP_OPTIONS[name]);
-        io.out(`${pad(name)} stopped again (started by this failed run)`);
+        if (await stopProcess(paths.pidFile(name), STOP_OPTIONS[name]) !== "not-running") {
+          io.out(`${pad(name)} stopped again (started by this failed run)`);
+        }
       }
       if (failure instanceof ServiceError) {
         io.out(`✘ ${failure.message}\n${await logTail(failure.logFile)}`);

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { stackDown, stackLogs, stackStatus, withDependents, withRequirements } from "./stack.ts";
+import {
+  ServiceError,
+  stackDown,
+  stackLogs,
+  stackStatus,
+  stackUp,
+  withDependents,
+  withRequirements,
+} from "./stack.ts";
 
 Deno.test("withRequirements() adds Kafka to Connect and keeps start order", () => {
   assert.deepEqual(withRequirements(["connect"]), ["kafka", "connect"]);
@@ -52,5 +60,35 @@ Deno.test("stackLogs() copies the log and explains when there is none", async ()
     await Deno.writeTextFile(`${env("LAKESTREAM_STACK_DIR")}/logs/minio.log`, "line 1\nline 2\n");
     await stackLogs("minio", io, sink);
     assert.equal(new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c]))), "line 1\nline 2\n");
+  });
+});
+
+Deno.test("stackUp() names the service and the variable to change when its port is taken", async () => {
+  await withEmptyStack(async (env) => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = String(listener.addr.port);
+    try {
+      const lines: string[] = [];
+      await assert.rejects(
+        stackUp(["minio"], {
+          out: (l) => lines.push(l),
+          env: (n) => n === "LAKESTREAM_MINIO_PORT" ? port : env(n),
+        }),
+        (e) => {
+          assert.ok(e instanceof ServiceError);
+          assert.equal(e.service, "minio");
+          assert.match(
+            e.message,
+            new RegExp(
+              `^minio: port ${port} on 127\\.0\\.0\\.1 is in use by a process this stack did not start ` +
+                `\\(set LAKESTREAM_MINIO_PORT to use another port\\); see .*/logs/minio\\.log$`,
+            ),
+          );
+          return true;
+        },
+      );
+    } finally {
+      listener.close();
+    }
   });
 });

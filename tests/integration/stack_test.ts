@@ -267,3 +267,41 @@ Deno.test("stack: prepareCluster() creates a cluster once, and outside .stack wh
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("stack: `up` names a service that crashes at start, shows its log and exits 1", async () => {
+  // A private stack whose "java" prints a line and exits 3 (but formats storage fine), on free ports.
+  const dir = await Deno.makeTempDir({ prefix: "lakestream-crash-test-" });
+  const free = () => {
+    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    l.close();
+    return String(l.addr.port);
+  };
+  try {
+    await Deno.mkdir(`${dir}/jdk/bin`, { recursive: true });
+    await Deno.writeTextFile(
+      `${dir}/jdk/bin/java`,
+      '#!/bin/sh\ncase "$*" in *StorageTool*) exit 0 ;; esac\necho "broker failing on purpose"\nexit 3\n',
+      { mode: 0o755 },
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${REPO}scripts/stack/main.ts`, "up", "kafka"],
+      env: {
+        JAVA_HOME: `${dir}/jdk`,
+        LAKESTREAM_STACK_DIR: `${dir}/stack`,
+        LAKESTREAM_KAFKA_PORT: free(),
+        LAKESTREAM_KAFKA_CONTROLLER_PORT: free(),
+      },
+      stdin: "null",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 1, text);
+    assert.match(
+      text,
+      new RegExp(`✘ kafka: exited with code 3 during startup; see ${dir}/stack/logs/kafka\\.log`),
+    );
+    assert.match(text, /broker failing on purpose/);
+    await assert.rejects(Deno.stat(`${dir}/stack/run/kafka.pid`), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
