@@ -23,3 +23,18 @@ export async function removeIfExists(path: string): Promise<void> {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
 }
+
+/**
+ * Renames `path` to `path.1` (replacing an older one) when it has grown past `maxBytes`, so logs that are
+ * appended to on every start stay bounded.
+ */
+export async function rotateIfLarger(path: string, maxBytes: number): Promise<boolean> {
+  try {
+    if ((await Deno.stat(path)).size <= maxBytes) return false;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+  await Deno.rename(path, `${path}.1`);
+  return true;
+}

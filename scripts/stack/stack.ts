@@ -7,7 +7,7 @@ import { loadStackConfig, PORT_VARIABLES, type StackConfig } from "./config.ts";
 import { loadCredentials } from "./credentials.ts";
 import { stackEndpoints, writeStackFile } from "./endpoints.ts";
 import { parseStackFile, type StackEnv } from "./env.ts";
-import { removeIfExists } from "./files.ts";
+import { removeIfExists, rotateIfLarger } from "./files.ts";
 import { acquireLock } from "./lock.ts";
 import { type ServiceName, SERVICES, type StackPaths, stackPaths } from "./paths.ts";
 import { isRunning, type PidRecord, readLivePidFile } from "./pid_file.ts";
@@ -58,6 +58,9 @@ export function withDependents(names: readonly ServiceName[]): ServiceName[] {
   }
   return SERVICES.filter((s) => wanted.has(s)).reverse();
 }
+
+/** A service's log is moved aside at start once it is this large. */
+const LOG_ROTATE_BYTES = 64 * 2 ** 20;
 
 const pad = (name: string) => name.padEnd(9);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -160,6 +163,7 @@ export async function stackUp(names: readonly ServiceName[], io: StackIo): Promi
       const since = performance.now();
       let proc: StartedProcess | null = null;
       if (launch) {
+        await rotateIfLarger(logFile, LOG_ROTATE_BYTES);
         await Deno.writeTextFile(logFile, `\n==== ${new Date().toISOString()} starting ${name}\n`, {
           append: true,
         });
