@@ -14,6 +14,7 @@ export {
 } from "./write_table.ts";
 export { deleteByKey, type DeleteResult, deleteRows, type RowPredicate } from "./delete_rows.ts";
 export { type UpsertResult, upsertRows } from "./upsert_rows.ts";
+export { type MergeResult, mergeRows, type MergeRowsOptions } from "./merge_rows.ts";
 export { type OptimizeOptions, type OptimizeResult, optimizeTable } from "./optimize_table.ts";
 export { type VacuumOptions, type VacuumResult, vacuumTable } from "./vacuum_table.ts";
 export { type CheckpointInfo, writeCheckpoint } from "./checkpoint_write.ts";
