@@ -1,0 +1,71 @@
+/**
+ * The orders-like table the Delta benchmarks write: 8 columns (ids, status, money, times, quantity, note),
+ * generated deterministically from a seed so every run and the Python baseline see the same shape.
+ *
+ * @module
+ */
+import { Decimal, LocalDate, type Row, Timestamp } from "../../pipeline/value/mod.ts";
+import type { StructType } from "../../pipeline/delta/schema/types.ts";
+
+/** Schema of the benchmark table. */
+export const ORDERS_SCHEMA: StructType = {
+  type: "struct",
+  fields: [
+    { name: "order_id", type: "long", nullable: false, metadata: {} },
+    { name: "customer_id", type: "long", nullable: false, metadata: {} },
+    { name: "status", type: "string", nullable: true, metadata: {} },
+    { name: "amount", type: "decimal(18,2)", nullable: true, metadata: {} },
+    { name: "created_at", type: "timestamp", nullable: true, metadata: {} },
+    { name: "order_date", type: "date", nullable: true, metadata: {} },
+    { name: "quantity", type: "integer", nullable: true, metadata: {} },
+    { name: "note", type: "string", nullable: true, metadata: {} },
+  ],
+};
+
+const STATUSES = ["pending", "paid", "shipped", "delivered", "cancelled"];
+const BASE_US = 1_700_000_000_000_000n;
+
+/** A small fast PRNG (mulberry32) so data is the same in every run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Orders with ids `from`…`from + count − 1`; `tag` changes the note (to tell updates apart). */
+export function orders(from: number, count: number, seed = 42, tag = "o"): Row[] {
+  const rnd = prng(seed + from);
+  const out: Row[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const id = from + i;
+    out[i] = {
+      order_id: BigInt(id),
+      customer_id: BigInt(Math.floor(rnd() * 100_000)),
+      status: STATUSES[Math.floor(rnd() * 5)],
+      amount: new Decimal(BigInt(Math.floor(rnd() * 1_000_000)), 2),
+      created_at: Timestamp.fromMicros(BASE_US + BigInt(id) * 1_000_003n),
+      order_date: new LocalDate(19_700 + Math.floor(id / 10_000)),
+      quantity: 1 + Math.floor(rnd() * 9),
+      note: `${tag}-${id % 977}`,
+    };
+  }
+  return out;
+}
+
+/** Peak resident memory of this process so far (VmHWM), in MiB. */
+export async function peakRssMiB(): Promise<number> {
+  const status = await Deno.readTextFile("/proc/self/status");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+/** Median of numbers. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}

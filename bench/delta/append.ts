@@ -1,0 +1,69 @@
+/**
+ * Append throughput: 1M orders-like rows written to a new local Delta table as one commit, by this engine and
+ * by Python `deltalake` in the same run (generation excluded from both timings); peak memory of each process.
+ * Goal: ≥ 1.0× delta-rs rows/s. Run alone: `deno run -A bench/delta/append.ts [rows]`.
+ *
+ * @module
+ */
+import { writeSection } from "../results.ts";
+import { ensureVenv } from "../../tests/interop/_python.ts";
+
+const ROWS = Number(Deno.args[0] ?? 1_000_000);
+
+async function runEngine(dir: string): Promise<{ seconds: number; peak: number }> {
+  // Own process, so peak memory is this write's alone.
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./_append_once.ts", import.meta.url).pathname, dir, String(ROWS)],
+    stdout: "piped",
+  }).output();
+  if (out.code !== 0) throw new Error("engine append failed");
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+async function runDeltalake(dir: string): Promise<{ seconds: number; peak_rss_mib: number }> {
+  const python = await ensureVenv();
+  const out = await new Deno.Command(python, {
+    args: [new URL("./deltalake_baseline.py", import.meta.url).pathname, "append", dir, String(ROWS)],
+    stdout: "piped",
+  }).output();
+  if (out.code !== 0) throw new Error("deltalake append failed");
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+if (import.meta.main) {
+  const root = await Deno.makeTempDir({ prefix: "lakestream-bench-append-" });
+  try {
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    let oursPeak = 0;
+    let theirsPeak = 0;
+    for (let run = 0; run < 3; run++) {
+      const a = await runEngine(`${root}/engine-${run}`);
+      const b = await runDeltalake(`${root}/deltalake-${run}`);
+      ours.push(ROWS / a.seconds);
+      theirs.push(ROWS / b.seconds);
+      oursPeak = Math.max(oursPeak, a.peak);
+      theirsPeak = Math.max(theirsPeak, b.peak_rss_mib);
+    }
+    const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[1];
+    const ratio = med(ours) / med(theirs);
+    const fmt = (x: number) => `${Math.round(x).toLocaleString("en-US")}`;
+    const body = `
+Append of ${ROWS.toLocaleString("en-US")} orders-like rows (8 columns: 2 × long, 2 × string, decimal(18,2),
+timestamp, date, integer) to a new local table as one commit, snappy Parquet; median of 3 runs, alternating.
+Row generation is excluded from both timings; the engine's time includes Arrow conversion from Rows, stats and
+the commit. Peak RSS is each writer process's VmHWM / ru_maxrss (includes the generated input).
+
+| writer | rows/s (median) | runs | peak RSS |
+|---|---|---|---|
+| Lakestream (Deno ${Deno.version.deno}) | ${fmt(med(ours))} | ${ours.map(fmt).join(", ")} | ${oursPeak} MiB |
+| Python deltalake 1.6.6 | ${fmt(med(theirs))} | ${theirs.map(fmt).join(", ")} | ${theirsPeak} MiB |
+
+Ratio: **${ratio.toFixed(2)}×** delta-rs (goal ≥ 1.0×: ${ratio >= 1 ? "met" : "**not met**"}).
+`;
+    await writeSection("delta-append", "Delta append throughput (1M rows) vs delta-rs", body);
+    console.log(body);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
