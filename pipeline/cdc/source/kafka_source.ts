@@ -1,0 +1,340 @@
+/**
+ * Debezium topics read with kafkajs, as a pull-based {@linkcode ChangeSource}.
+ *
+ * - Subscribes to every topic whose name starts with the prefix (kafkajs resolves the pattern at start: topics
+ *   created later are picked up on the next restart or rebalance), in a consumer group.
+ * - Offsets belong to the caller's checkpoint (`"<topic>/<partition>"` → next offset). When the group assigns
+ *   partitions, the source asks the caller where each one resumes (`onAssign`, where the caller fences older
+ *   writers) and seeks there; a batch fetched from another offset is dropped. `commit()` also commits the
+ *   offsets to Kafka, for monitoring only.
+ * - Backpressure: kafkajs' fetch loop waits while more than `maxBuffered` records are waiting to be pulled.
+ * - A consumer that crashes for good is rebuilt with backoff and resumes from what was handed out.
+ *
+ * @module
+ */
+import { type Consumer, type EachBatchPayload, Kafka, logLevel } from "kafkajs";
+import type { TableDef } from "../../catalog/mod.ts";
+import { type Clock, systemClock } from "../clock.ts";
+import { DebeziumDecoder } from "../debezium_decoder.ts";
+import { decodeOrQuarantine, type QuarantineRecord } from "../quarantine.ts";
+import type { SourceRecord } from "../source_record.ts";
+import { Backoff, sleep } from "./backoff.ts";
+import type { ChangeSource, NextOptions, SourceBatch, SourceCheckpoint } from "./change_source.ts";
+
+/** Options of {@linkcode KafkaSource}. */
+export interface KafkaSourceOptions {
+  brokers: string[];
+  /** Consumer group id. */
+  groupId: string;
+  /** Topics starting with `<topicPrefix>.` are read (`lakestream` → `lakestream.public.orders`, …). */
+  topicPrefix: string;
+  /** Where partitions resume when `onAssign` does not say; partitions in neither start at the earliest offset. */
+  from?: SourceCheckpoint | null;
+  /**
+   * Called with the partitions the group assigned to this member (`"<topic>/<partition>"`); returns where each
+   * resumes (next offset). The caller fences writers of partitions it takes over here.
+   */
+  onAssign?: (partitions: string[]) => Promise<SourceCheckpoint> | SourceCheckpoint;
+  /** Captured tables for name mapping and keys. @default ECOMMERCE_TABLES */
+  tables?: readonly TableDef[];
+  /** Records kept waiting to be pulled before fetching pauses. @default 20000 */
+  maxBuffered?: number;
+  /** @default "lakestream-cdc" */
+  clientId?: string;
+  clock?: Clock;
+  backoff?: Backoff;
+}
+
+interface Buffered {
+  stream: string;
+  /** Next offset after this message. */
+  next: string;
+  item: { record: SourceRecord } | { quarantine: QuarantineRecord };
+}
+
+/** Counters for metrics. */
+export interface KafkaSourceStats {
+  messages: number;
+  quarantined: number;
+  /** Messages dropped because they were fetched before the seek to the caller's position took effect. */
+  droppedBeforeSeek: number;
+  rebalances: number;
+  restarts: number;
+  /** Failed monitoring commits to Kafka (the caller's checkpoint is unaffected). */
+  commitErrors: number;
+  lastCommitError: string | null;
+}
+
+function streamId(topic: string, partition: number): string {
+  return `${topic}/${partition}`;
+}
+
+function parseStream(id: string): { topic: string; partition: number } {
+  const at = id.lastIndexOf("/");
+  const partition = Number(id.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(partition) || partition < 0) {
+    throw new SyntaxError(`Cannot read Kafka checkpoint stream "${id}": expected "<topic>/<partition>"`);
+  }
+  return { topic: id.slice(0, at), partition };
+}
+
+/** Reads Debezium topics from Kafka. */
+export class KafkaSource implements ChangeSource {
+  readonly #options: KafkaSourceOptions;
+  readonly #kafka: Kafka;
+  readonly #decoder: DebeziumDecoder;
+  readonly #clock: Clock;
+  readonly #backoff: Backoff;
+  readonly #maxBuffered: number;
+  #consumer: Consumer | null = null;
+  #buffer: Buffered[] = [];
+  /** Next offset to hand out per stream: the caller's positions, advanced as batches are handed out. */
+  #positions = new Map<string, string>();
+  /** Partitions of the current assignment whose position is settled (asked and sought). */
+  #settled = new Set<string>();
+  #assigned = new Set<string>();
+  #failure: Error | null = null;
+  #closed = false;
+  #wake: (() => void) | null = null;
+  readonly stats: KafkaSourceStats = {
+    messages: 0,
+    quarantined: 0,
+    droppedBeforeSeek: 0,
+    rebalances: 0,
+    restarts: 0,
+    commitErrors: 0,
+    lastCommitError: null,
+  };
+
+  constructor(options: KafkaSourceOptions) {
+    this.#options = options;
+    this.#kafka = new Kafka({
+      clientId: options.clientId ?? "lakestream-cdc",
+      brokers: options.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+    });
+    this.#decoder = new DebeziumDecoder({ tables: options.tables });
+    this.#clock = options.clock ?? systemClock;
+    this.#backoff = options.backoff ?? new Backoff();
+    this.#maxBuffered = options.maxBuffered ?? 20_000;
+    for (const [stream, offset] of Object.entries(options.from ?? {})) {
+      parseStream(stream);
+      this.#positions.set(stream, offset);
+    }
+  }
+
+  /** Streams of the current assignment. */
+  get assigned(): string[] {
+    return [...this.#assigned].sort();
+  }
+
+  async #start(): Promise<void> {
+    const prefix = this.#options.topicPrefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const consumer = this.#kafka.consumer({
+      groupId: this.#options.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.stats.rebalances++;
+      const assigned = new Set<string>();
+      for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
+        for (const p of partitions as number[]) assigned.add(streamId(topic, p));
+      }
+      this.#assigned = assigned;
+      this.#settled.clear();
+      // A new assignment starts from what was handed out (or where the caller says): records waiting in the
+      // buffer are fetched again, by this member or by the partition's new owner.
+      this.#buffer = [];
+      this.#positions = this.#resumePositions();
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.#fail(e.payload.error);
+    });
+    this.#consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [new RegExp(`^${prefix}\\.`)], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.#eachBatch(consumer, payload),
+    });
+  }
+
+  #fail(error: Error): void {
+    this.#failure = error;
+    this.#wake?.();
+  }
+
+  /** Settles where the partitions of this assignment resume: asks the caller once per assignment, then seeks. */
+  async #settle(stream: string): Promise<string | null> {
+    if (!this.#settled.has(stream)) {
+      const unsettled = [...this.#assigned].filter((s) => !this.#settled.has(s));
+      if (!unsettled.includes(stream)) unsettled.push(stream);
+      const given = this.#options.onAssign ? await this.#options.onAssign(unsettled) : {};
+      for (const s of unsettled) {
+        const offset = given[s] ?? this.#positions.get(s);
+        if (offset !== undefined) this.#positions.set(s, offset);
+        this.#settled.add(s);
+      }
+    }
+    return this.#positions.get(stream) ?? null;
+  }
+
+  async #eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const stream = streamId(batch.topic, batch.partition);
+    const expected = await this.#settle(stream);
+    const first = batch.messages[0]?.offset;
+    if (expected !== null && first !== undefined && BigInt(first) > BigInt(expected)) {
+      // Fetched from Kafka's committed offset, past where the caller resumes: go back.
+      consumer.seek({ topic: batch.topic, partition: batch.partition, offset: expected });
+      return;
+    }
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      if (expected !== null && BigInt(m.offset) < BigInt(this.#positions.get(stream) ?? expected)) {
+        this.stats.droppedBeforeSeek++;
+        continue;
+      }
+      const out = decodeOrQuarantine(
+        this.#decoder,
+        { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value },
+        this.#clock,
+      );
+      this.stats.messages++;
+      const next = (BigInt(m.offset) + 1n).toString();
+      if (out.record) this.#buffer.push({ stream, next, item: { record: out.record } });
+      else {
+        this.stats.quarantined++;
+        this.#buffer.push({ stream, next, item: { quarantine: out.quarantine } });
+      }
+      this.#positions.set(stream, next);
+      resolveOffset(m.offset);
+      this.#wake?.();
+      while (this.#buffer.length >= this.#maxBuffered && isRunning() && !isStale() && !this.#closed) {
+        await heartbeat();
+        await sleep(50);
+      }
+    }
+    await heartbeat();
+  }
+
+  async next(options: NextOptions = {}): Promise<SourceBatch> {
+    const max = options.maxRecords ?? 10_000;
+    const deadline = performance.now() + (options.maxWaitMs ?? 1000);
+    for (;;) {
+      if (this.#closed) throw new Error("Cannot read Kafka source: it is closed");
+      options.signal?.throwIfAborted();
+      if (this.#failure !== null) await this.#restart(options.signal);
+      if (this.#consumer === null) {
+        try {
+          await this.#start();
+          this.#backoff.reset();
+        } catch (e) {
+          await this.#stop();
+          this.#failure = e as Error;
+          continue;
+        }
+      }
+      if (this.#buffer.length > 0) return this.#take(max);
+      const left = deadline - performance.now();
+      if (left <= 0) return { records: [], quarantined: [], checkpoint: {} };
+      await this.#waitForData(left, options.signal);
+    }
+  }
+
+  #waitForData(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", abort);
+        this.#wake = null;
+        resolve();
+      };
+      const abort = () => {
+        clearTimeout(timer);
+        this.#wake = null;
+        reject(signal!.reason);
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+      signal?.addEventListener("abort", abort, { once: true });
+    });
+  }
+
+  async #restart(signal?: AbortSignal): Promise<void> {
+    const cause = this.#failure;
+    this.#failure = null;
+    this.stats.restarts++;
+    await this.#stop();
+    // Resume from what was handed out: what is buffered is read again.
+    this.#buffer = [];
+    this.#positions = this.#resumePositions();
+    await sleep(this.#backoff.next(), signal);
+    if (this.#backoff.attempts > 20) {
+      throw new Error(`Cannot read Kafka after ${this.#backoff.attempts} attempts: ${cause?.message}`, {
+        cause,
+      });
+    }
+  }
+
+  /** Positions after the records handed out so far (what a restart resumes from). */
+  #handedOut = new Map<string, string>();
+
+  #resumePositions(): Map<string, string> {
+    return new Map([...Object.entries(this.#options.from ?? {}), ...this.#handedOut]);
+  }
+
+  #take(max: number): SourceBatch {
+    const items = this.#buffer.splice(0, max);
+    const batch: SourceBatch = { records: [], quarantined: [], checkpoint: {} };
+    for (const b of items) {
+      if ("record" in b.item) batch.records.push(b.item.record);
+      else batch.quarantined.push(b.item.quarantine);
+      batch.checkpoint[b.stream] = b.next;
+      this.#handedOut.set(b.stream, b.next);
+    }
+    return batch;
+  }
+
+  async commit(checkpoint: SourceCheckpoint): Promise<void> {
+    const consumer = this.#consumer;
+    if (consumer === null) return;
+    const offsets = Object.entries(checkpoint)
+      .filter(([s]) => this.#assigned.has(s))
+      .map(([s, offset]) => ({ ...parseStream(s), offset }));
+    if (offsets.length === 0) return;
+    try {
+      await consumer.commitOffsets(offsets);
+    } catch (e) {
+      // Kafka's offsets are for monitoring: the caller's checkpoint already holds the truth. Counted, not thrown.
+      this.stats.commitErrors++;
+      this.stats.lastCommitError = (e as Error).message;
+    }
+  }
+
+  async #stop(): Promise<void> {
+    const c = this.#consumer;
+    this.#consumer = null;
+    this.#assigned.clear();
+    this.#settled.clear();
+    if (c !== null) {
+      try {
+        await c.disconnect();
+      } catch {
+        // A consumer that failed may not disconnect cleanly; it is dropped either way.
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#wake?.();
+    await this.#stop();
+  }
+}
