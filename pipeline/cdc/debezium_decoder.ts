@@ -173,19 +173,35 @@ function postgresSequenceCommit(source: Record<string, unknown>, path: string): 
   return m[1].length <= 15 ? Number(m[1]) : BigInt(m[1]);
 }
 
-/** The position of an event from its `source` block, by connector. */
-function positionOf(source: Record<string, unknown>, path: string): string {
+/**
+ * Numbers PostgreSQL events that share an LSN in arrival order, per table: a snapshot's rows all carry its LSN.
+ * A decoder restarted inside such a run numbers from 0 again, which only affects the order among snapshot rows
+ * of different keys.
+ */
+class LsnTies {
+  readonly #last = new Map<string, { commit: unknown; lsn: unknown; sub: number }>();
+
+  sub(table: string, commit: unknown, lsn: unknown): number {
+    const prev = this.#last.get(table);
+    if (prev !== undefined && prev.commit === commit && prev.lsn === lsn) return ++prev.sub;
+    this.#last.set(table, { commit, lsn, sub: 0 });
+    return 0;
+  }
+}
+
+/** The position of an event from its `source` block, by connector; `ties` numbers PostgreSQL events sharing an LSN. */
+function positionOf(source: Record<string, unknown>, path: string, ties?: LsnTies): string {
   const connector = source.connector;
   if (connector === "sqlserver" || (connector === undefined && "commit_lsn" in source)) {
     return sqlServerLikePosition(source, path);
   }
   if (connector === "postgresql" || (connector === undefined && "lsn" in source)) {
-    return postgresPosition({
-      lastCommitLsn: postgresSequenceCommit(source, path),
-      lsn: typeof source.lsn === "number" && Number.isSafeInteger(source.lsn)
-        ? source.lsn
-        : optionalInt64(source, "lsn", path),
-    });
+    const lastCommitLsn = postgresSequenceCommit(source, path);
+    const lsn = typeof source.lsn === "number" && Number.isSafeInteger(source.lsn)
+      ? source.lsn
+      : optionalInt64(source, "lsn", path);
+    const table = `${source.schema}.${source.table}`;
+    return postgresPosition({ lastCommitLsn, lsn, sub: ties?.sub(table, lastCommitLsn, lsn) ?? 0 });
   }
   if (connector === "mysql") {
     const file = optionalString(source, "file", path);
@@ -225,6 +241,7 @@ export class DebeziumDecoder {
   readonly #byTopic = new Map<string, SchemaEntry>();
   readonly #bySchema = new Map<string, SchemaEntry>();
   readonly #cacheSize: number;
+  readonly #ties = new LsnTies();
   readonly stats: DecoderStats = {
     decoded: 0,
     quotedIntegerParses: 0,
@@ -500,15 +517,19 @@ export class DebeziumDecoder {
     }
     const key = this.#key(topic, message.key, table) ?? this.#keyFromRow(table, after ?? before);
     checkKey(table.name, key);
+    const commitTs = this.#commitTs(source);
+    const txId = transactionIdOf(source, payload, "payload.source");
+    // Last: numbering ties must not count a message that fails (or is parsed again) after it.
+    const position = positionOf(source, "payload.source", this.#ties);
     const event: ChangeEvent = {
       table: table.name,
       op: op as ChangeOp,
       key,
       before,
       after,
-      position: positionOf(source, "payload.source"),
-      commitTs: this.#commitTs(source),
-      txId: transactionIdOf(source, payload, "payload.source"),
+      position,
+      commitTs,
+      txId,
       snapshot: op === "r" || snapshotFlag(source.snapshot),
     };
     return { kind: "change", event };

@@ -65,7 +65,7 @@ Deno.test("DebeziumDecoder maps PostgreSQL's lower-case orders columns to the ca
     created_at: "2023-11-14T22:13:20.123456Z",
     updated_at: "2023-11-14T22:13:20.123456Z",
   });
-  assert.equal(e.position, "0000000000000384/00000000000003e9");
+  assert.equal(e.position, "0000000000000384/00000000000003e9/0000000000");
   assert.equal(e.txId, "501");
   assert.equal(e.commitTs.toString(), "2023-11-14T22:13:20.500Z");
 });

@@ -80,15 +80,16 @@ Deno.test("sqlServerPosition() round-trips through parseSqlServerPosition()", ()
 Deno.test("postgresPosition() orders interleaved transactions by their commit, then by LSN", () => {
   // T2 wrote at LSN 110 and committed at 120, T1 wrote at 100 and committed at 130: Debezium emits T2 first.
   assertAscending([
-    postgresPosition({ lastCommitLsn: null, lsn: 22401960n }), // snapshot
+    postgresPosition({ lastCommitLsn: null, lsn: 22401960n }), // snapshot rows share their LSN
+    postgresPosition({ lastCommitLsn: null, lsn: 22401960n, sub: 1 }),
     postgresPosition({ lastCommitLsn: null, lsn: 22402288n }),
     postgresPosition({ lastCommitLsn: 22402290n, lsn: 110n }),
     postgresPosition({ lastCommitLsn: 120n + 22402290n, lsn: 100n }),
     postgresPosition({ lastCommitLsn: 120n + 22402290n, lsn: 101n }),
   ]);
   const p = postgresPosition({ lastCommitLsn: 34389280n, lsn: 34389336n });
-  assert.equal(p, "00000000020cbd20/00000000020cbd58");
-  assert.deepEqual(parsePostgresPosition(p), { lastCommitLsn: 34389280n, lsn: 34389336n });
+  assert.equal(p, "00000000020cbd20/00000000020cbd58/0000000000");
+  assert.deepEqual(parsePostgresPosition(p), { lastCommitLsn: 34389280n, lsn: 34389336n, sub: 0 });
   assert.throws(() => postgresPosition({ lastCommitLsn: -1n, lsn: 0n }), RangeError);
 });
 
