@@ -59,6 +59,8 @@ export interface HealthReport {
   freshness: { asOf: number | null; ageMs: number | null; level: "fresh" | "delayed" | "stale" | "unknown" };
   tables: { name: string; version: number; lastCommitAt: number | null }[];
   clients: number;
+  /** SSE counters since start: frames sent, snapshots, and patch frames that coalesced several patches. */
+  stream: { frames: number; snapshots: number; coalesced: number };
 }
 
 /** The dashboard's view of the lake. */

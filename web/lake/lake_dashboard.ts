@@ -5,10 +5,17 @@
  *
  * @module
  */
-import { loadSnapshot, readCommit, type Snapshot, typeToString } from "../../pipeline/delta/mod.ts";
-import { readDataFile, type TableShape } from "../../pipeline/delta/read/read_file.ts";
-import { NotFoundError, type ObjectStore } from "../../pipeline/delta/storage/object_store.ts";
-import { openStore } from "../../pipeline/delta/storage/open_store.ts";
+import {
+  loadSnapshot,
+  NotFoundError,
+  type ObjectStore,
+  openStore,
+  readCommit,
+  readDataFile,
+  type Snapshot,
+  type TableShape,
+  typeToString,
+} from "../../pipeline/delta/mod.ts";
 import type {
   DashboardData,
   HealthReport,
@@ -162,7 +169,7 @@ export class LakeDashboard implements DashboardData {
     let changed = false;
     for (const changes of results) {
       for (const c of changes) {
-        this.#model.apply(c, live && !c.initial);
+        this.#model.apply(c, live);
         changed = true;
       }
     }
@@ -241,6 +248,11 @@ export class LakeDashboard implements DashboardData {
       },
       tables: this.#stats().map((s) => ({ name: s.name, version: s.version, lastCommitAt: s.lastCommitAt })),
       clients: this.hub.stats.clients,
+      stream: {
+        frames: this.hub.stats.frames,
+        snapshots: this.hub.stats.snapshots,
+        coalesced: this.hub.stats.coalesced,
+      },
     };
   }
 

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { LakeDashboard } from "./lake_dashboard.ts";
 import { commitOrder, createFixtureLake, fixtureOrders } from "../testing/fixture_lake.ts";
-import { openStore } from "../../pipeline/delta/storage/open_store.ts";
-import type { ByteRange, ObjectStore } from "../../pipeline/delta/storage/object_store.ts";
+import { type ByteRange, type ObjectStore, openStore } from "../../pipeline/delta/mod.ts";
 import type { FeedItem, Patch } from "../protocol/mod.ts";
 
 const NOW = Date.UTC(2026, 4, 1, 12, 0, 0);

@@ -13,13 +13,15 @@ import {
   fileKey,
   loadSnapshot,
   type Metadata,
+  NotFoundError,
+  type ObjectStore,
   parseSchema,
   readCommit,
+  readDataFile,
   type Snapshot,
   TableNotFoundError,
+  type TableShape,
 } from "../../pipeline/delta/mod.ts";
-import { readDataFile, type TableShape } from "../../pipeline/delta/read/read_file.ts";
-import { NotFoundError, type ObjectStore } from "../../pipeline/delta/storage/object_store.ts";
 import type { Row } from "../../pipeline/value/mod.ts";
 import type { TableStats } from "../protocol/mod.ts";
 import type { TablePlan } from "../views/dashboard_model.ts";

@@ -207,3 +207,36 @@ Deno.test("StreamHub works with Deno's EventSource, resuming with Last-Event-ID 
     await server.shutdown();
   }
 });
+
+Deno.test("StreamHub coalesces for a client whose socket is full and delivers the same final state", async () => {
+  const h = hub();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) => h.respond(req.headers.get("last-event-id")),
+  );
+  try {
+    const res = await fetch(`http://127.0.0.1:${server.addr.port}/`);
+    const big = "x".repeat(50_000);
+    for (let i = 1; i <= 400; i++) {
+      h.publish({ set: { funnel: { stages: [{ status: big, orders: i, kind: "flow" }], total: i } } });
+      if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    // 400 × 50 KB = 20 MB published; a client that read nothing holds only what the sockets buffered.
+    assert.ok(h.stats.frames < 200, `frames built for the stalled client: ${h.stats.frames}`);
+    const r = new FrameReader(res.body!);
+    let last = "";
+    let total = -1;
+    while (last !== "e1.400") {
+      for (const e of (await r.chunk()) ?? []) {
+        if (e.id) last = e.id;
+        if (e.event === "patch") total = JSON.parse(e.data).set.funnel.total;
+      }
+    }
+    assert.equal(total, 400);
+    assert.ok(h.stats.coalesced >= 1, "the backlog went out as coalesced patches");
+    await r.cancel();
+  } finally {
+    h.close();
+    await server.shutdown();
+  }
+});

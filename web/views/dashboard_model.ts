@@ -137,7 +137,7 @@ export class DashboardModel {
         this.#dirty.add("funnel");
         break;
     }
-    if (live && plan.feed) {
+    if (live && !change.initial && plan.feed) {
       const items = feedItems(
         change.table,
         change.version,
