@@ -17,6 +17,8 @@ const POM = new URL("./pom.xml", import.meta.url).pathname;
 
 /** Where the JVM pieces are. */
 export interface JvmPieces {
+  /** The folder holding both (and the class-data archives, see jvm_cds.ts). */
+  dir: string;
   /** Broker and Connect worker classpath (`java -cp '<lib>/*'`). */
   lib: string;
   /** Connect `plugin.path`: one folder per Debezium connector. */
@@ -36,7 +38,7 @@ export async function installJvmPieces(
   logFile: string,
 ): Promise<JvmPieces & { installed: boolean }> {
   const dir = await jvmPiecesDir(cacheDir);
-  const pieces = { lib: `${dir}/lib`, plugins: `${dir}/plugins` };
+  const pieces = { dir, lib: `${dir}/lib`, plugins: `${dir}/plugins` };
   if (await exists(`${dir}/.complete`)) return { ...pieces, installed: false };
   const tmp = `${dir}.tmp-${Deno.pid}`;
   await removeIfExists(tmp);

@@ -12,7 +12,7 @@ import { acquireLock } from "./lock.ts";
 import { type ServiceName, SERVICES, type StackPaths, stackPaths } from "./paths.ts";
 import { isRunning, type PidRecord, readLivePidFile } from "./pid_file.ts";
 import { portInUse, startDetached, type StartedProcess, stopProcess } from "./process.ts";
-import { createServices, REQUIRES, type Service, STOP_OPTIONS } from "./services.ts";
+import { afterStop, createServices, REQUIRES, type Service, STOP_OPTIONS } from "./services.ts";
 
 /** A service failed to install, start or become healthy. The message names it and points to its log. */
 export class ServiceError extends Error {
@@ -258,12 +258,14 @@ async function waitHealthy(
  * stack's pid files and still matching them are signalled. Removes stack.json once nothing runs.
  */
 export async function stackDown(names: readonly ServiceName[], io: StackIo): Promise<void> {
-  const { paths } = await openStack(io);
+  const { config, paths } = await openStack(io);
   await withLock(paths, io, async () => {
+    const stopped: ServiceName[] = [];
     for (const name of withDependents(names)) {
       const record = readLivePidFile(paths.pidFile(name));
       const t = performance.now();
       const outcome = await stopProcess(paths.pidFile(name), STOP_OPTIONS[name]);
+      if (outcome !== "not-running") stopped.push(name);
       io.out(
         outcome === "not-running"
           ? `${pad(name)} not running`
@@ -275,6 +277,14 @@ export async function stackDown(names: readonly ServiceName[], io: StackIo): Pro
     if (SERVICES.every((s) => readLivePidFile(paths.pidFile(s)) === null)) {
       await removeIfExists(paths.stackFile);
     }
+    await Promise.all(stopped.map(async (name) => {
+      try {
+        await afterStop(name, config, paths, (line) => io.out(`${pad(name)} ${line}`));
+      } catch (e) {
+        // The service is stopped either way; only the next start is slower.
+        io.out(`${pad(name)} could not archive its classes for faster starts: ${(e as Error).message}`);
+      }
+    }));
   });
 }
 
