@@ -2,8 +2,10 @@
  * Executes the row changes of one operation as one source transaction, per dialect, verifying that each change
  * touched exactly one row:
  * - SQLite: prepared statements inside BEGIN IMMEDIATE … COMMIT, in process.
- * - PostgreSQL: one prepared statement per operation shape, chaining the changes as data-modifying CTEs (one
- *   round trip, one implicit transaction); UpdatedAt comes from the BEFORE trigger.
+ * - PostgreSQL: one prepared statement per operation shape, chaining its changes as data-modifying CTEs, in
+ *   BEGIN … COMMIT; the operations that are due are pipelined in one round trip (each still its own
+ *   transaction). A change that misses its row fails the statement (an impossible cast naming the change), so
+ *   the operation rolls back whole. UpdatedAt comes from the BEFORE trigger.
  * - SQL Server: one parameterized batch with XACT_ABORT; each change OUTPUTs its key into a table variable and
  *   a THROW rolls everything back when a change missed its row (counted that way rather than by @@ROWCOUNT,
  *   which trigger bodies may disturb); UpdatedAt is set in each UPDATE, so the AFTER trigger does not write a
@@ -12,7 +14,13 @@
  * @module
  */
 import { ECOMMERCE_TABLES } from "../../pipeline/catalog/mod.ts";
-import { keyColumn, type SourceDb, type SqliteSourceDb, type SqlValue } from "../setup/mod.ts";
+import {
+  keyColumn,
+  type PostgresSourceDb,
+  type SourceDb,
+  type SqliteSourceDb,
+  type SqlValue,
+} from "../setup/mod.ts";
 import type { RowChange } from "./row_changes.ts";
 
 /** A change did not touch exactly one row: the faker's model disagrees with the database. */
@@ -20,9 +28,37 @@ export class StaleModelError extends Error {
   override name = "StaleModelError";
 }
 
-/** Applies the row changes of one operation atomically. */
+/** What {@linkcode ChangeExecutor.applyAll} did: operations committed in order, and what stopped it. */
+export interface BatchResult {
+  committed: number;
+  /** The failure of operation number `committed`, or null when all committed. */
+  error: unknown;
+}
+
+/** Applies the row changes of operations, each atomically as its own transaction. */
 export interface ChangeExecutor {
+  /** How many operations are worth sending at once. */
+  readonly maxBatch: number;
+  /** Applies each operation in order, stopping at the first failure (which leaves nothing of that operation). */
+  applyAll(batch: readonly (readonly RowChange[])[]): Promise<BatchResult>;
+  /** Applies one operation; rejects with its failure. */
   apply(changes: readonly RowChange[]): Promise<void>;
+}
+
+/** Runs one operation at a time. */
+abstract class OneByOne implements ChangeExecutor {
+  readonly maxBatch: number = 1;
+  abstract apply(changes: readonly RowChange[]): Promise<void>;
+  async applyAll(batch: readonly (readonly RowChange[])[]): Promise<BatchResult> {
+    for (let i = 0; i < batch.length; i++) {
+      try {
+        await this.apply(batch[i]);
+      } catch (error) {
+        return { committed: i, error };
+      }
+    }
+    return { committed: batch.length, error: null };
+  }
 }
 
 interface Rendered {
@@ -69,9 +105,10 @@ function describe(c: RowChange): string {
   return c.kind === "insert" ? `insert into ${c.table}` : `${c.kind} of ${c.table} ${c.key} ${c.id}`;
 }
 
-class SqliteExecutor implements ChangeExecutor {
+class SqliteExecutor extends OneByOne {
   #db: SqliteSourceDb;
   constructor(db: SqliteSourceDb) {
+    super();
     this.#db = db;
   }
   // deno-lint-ignore require-await -- async so that failures reject instead of throwing synchronously
@@ -86,32 +123,62 @@ class SqliteExecutor implements ChangeExecutor {
   }
 }
 
+const STALE_MARK = "Lakestream faker stale model: change ";
+
+/**
+ * The statement of one operation: its changes as data-modifying CTEs, failing unless each changed exactly one
+ * row. The text depends only on the operation's shape (prepared once per shape); the values are parameters.
+ */
+export function postgresStatement(changes: readonly RowChange[]): { sql: string; params: SqlValue[] } {
+  const parts = changes.map((c) => render(c));
+  // The cast fails at run time only (it depends on the CTE), never at plan time.
+  const checks = parts.map((_, i) =>
+    `CASE WHEN (SELECT count(*) FROM s${i}) = 1 THEN 1 ` +
+    `ELSE CAST('${STALE_MARK}${i} changed ' || (SELECT count(*) FROM s${i}) AS int) END`
+  );
+  return {
+    sql: `WITH ${parts.map((p, i) => `s${i} AS (${p.sql} RETURNING 1)`).join(", ")} SELECT ${
+      checks.join(", ")
+    }`,
+    params: parts.flatMap((p) => p.params),
+  };
+}
+
 class PostgresExecutor implements ChangeExecutor {
-  #db: SourceDb;
-  constructor(db: SourceDb) {
+  readonly maxBatch = 32;
+  #db: PostgresSourceDb;
+  constructor(db: PostgresSourceDb) {
     this.#db = db;
   }
-  async apply(changes: readonly RowChange[]): Promise<void> {
-    const parts = changes.map((c) => render(c));
-    const sql = `WITH ${parts.map((p, i) => `s${i} AS (${p.sql} RETURNING 1)`).join(", ")} SELECT ${
-      parts.map((_, i) => `(SELECT count(*) FROM s${i}) AS c${i}`).join(", ")
-    }`;
-    const [row] = await this.#db.query(sql, parts.flatMap((p) => p.params));
-    const bad = changes.findIndex((_, i) => Number(row[`c${i}`]) !== 1);
-    if (bad >= 0) {
-      throw new StaleModelError(
-        `Stale faker model: ${describe(changes[bad])} changed ${row[`c${bad}`]} rows`,
-      );
+  async applyAll(batch: readonly (readonly RowChange[])[]): Promise<BatchResult> {
+    const { committed, error } = await this.#db.execTransactions(batch.map(postgresStatement));
+    const stale = error instanceof Error
+      ? new RegExp(`${STALE_MARK}(\\d+) changed (\\d+)`).exec(error.message)
+      : null;
+    if (stale) {
+      const change = batch[committed][Number(stale[1])];
+      return {
+        committed,
+        error: new StaleModelError(`Stale faker model: ${describe(change)} changed ${stale[2]} rows`, {
+          cause: error,
+        }),
+      };
     }
+    return { committed, error };
+  }
+  async apply(changes: readonly RowChange[]): Promise<void> {
+    const { error } = await this.applyAll([changes]);
+    if (error !== null) throw error;
   }
 }
 
 /** The error number the SQL Server batch throws when a change misses its row. */
 const STALE_ROW = 50001;
 
-class SqlServerExecutor implements ChangeExecutor {
+class SqlServerExecutor extends OneByOne {
   #db: SourceDb;
   constructor(db: SourceDb) {
+    super();
     this.#db = db;
   }
   async apply(changes: readonly RowChange[]): Promise<void> {
@@ -139,7 +206,7 @@ export function createExecutor(db: SourceDb): ChangeExecutor {
     case "sqlite":
       return new SqliteExecutor(db as SqliteSourceDb);
     case "postgres":
-      return new PostgresExecutor(db);
+      return new PostgresExecutor(db as PostgresSourceDb);
     case "sqlserver":
       return new SqlServerExecutor(db);
   }

@@ -156,6 +156,7 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
     let base = t0;
     let paced = 0;
     let consecutiveErrors = 0;
+    let sinceYield = 0;
     for (;;) {
       if (options.ops !== undefined && report.operations >= options.ops) {
         report.stoppedBy = "ops";
@@ -166,47 +167,67 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
         break;
       }
       if (signal?.aborted) break;
+      // How many operations are due: with a rate, those whose time has come (a batch when behind).
+      let due = executor.maxBatch;
       if (rate > 0) {
-        const wait = base + (paced * 1000) / rate - now();
-        if (wait < -MAX_LAG_MS) {
+        const late = now() - (base + (paced * 1000) / rate);
+        if (late > MAX_LAG_MS) {
           base = now();
           paced = 0;
-        } else if (wait > 1) {
-          await sleep(wait, signal);
+        } else if (late < -1) {
+          await sleep(-late, signal);
           continue;
         }
-      } else if (report.operations % 256 === 0) {
+        due = Math.min(due, Math.max(1, Math.floor((Math.max(late, 0) * rate) / 1000) + 1));
+      } else if ((sinceYield += due) >= 256) {
         // Let timers and signals run: the SQLite path never yields to the event loop on its own.
+        sinceYield = 0;
         await sleep(0);
       }
-      const op = generator.next();
-      const changes = rowChanges(op);
-      try {
-        const done = await withRetry(op.kind, () => executor.apply(changes));
-        if (done === undefined && signal?.aborted) break;
-        consecutiveErrors = 0;
-      } catch (e) {
+      if (options.ops !== undefined) due = Math.min(due, options.ops - report.operations);
+      let pending = Array.from({ length: due }, () => {
+        const op = generator.next();
+        return { op, changes: rowChanges(op) };
+      });
+      let delay = 50;
+      let attempt = 0;
+      while (pending.length > 0) {
+        const { committed, error } = await executor.applyAll(pending.map((p) => p.changes));
+        for (const { op, changes } of pending.slice(0, committed)) {
+          report.operations++;
+          report.byKind[op.kind] = (report.byKind[op.kind] ?? 0) + 1;
+          for (const c of changes) count(report.changes, c);
+          options.onOperation?.(op);
+        }
+        if (committed > 0) consecutiveErrors = 0;
+        paced += committed;
+        pending = pending.slice(committed);
+        if (error === null) break;
+        const failed = pending[0].op.kind;
+        const message = error instanceof Error ? error.message : String(error);
+        if (db.isTransient(error)) {
+          report.retries++;
+          log(`faker: ${failed} failed (${message}), attempt ${++attempt}; retrying in ${delay} ms`);
+          await sleep(delay, signal);
+          if (signal?.aborted) break;
+          delay = Math.min(delay * 2, MAX_BACKOFF_MS);
+          continue;
+        }
         report.errors++;
         if (++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
           throw new Error(
-            `The faker stopped: ${consecutiveErrors} operations in a row failed, the last with: ${
-              (e as Error).message
-            }`,
-            { cause: e },
+            `The faker stopped: ${consecutiveErrors} operations in a row failed, the last with: ${message}`,
+            { cause: error },
           );
         }
-        log(`faker: ${op.kind} failed (${(e as Error).message}); reloading the model from the database`);
+        // The operations generated after the failed one assumed it happened: drop them with the model.
+        log(`faker: ${failed} failed (${message}); reloading the model from the database`);
         const reloaded = await withRetry("reloading the model", () => loadModel(db));
         if (!reloaded) break;
         generator.useModel(reloaded);
         paced++;
-        continue;
+        pending = [];
       }
-      paced++;
-      report.operations++;
-      report.byKind[op.kind] = (report.byKind[op.kind] ?? 0) + 1;
-      for (const c of changes) count(report.changes, c);
-      options.onOperation?.(op);
     }
     if (db.dialect !== "sqlite" && report.operations > 0) {
       await withRetry("moving key sequences", () => syncKeySequences(db, KEYED_TABLES));

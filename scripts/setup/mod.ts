@@ -6,7 +6,13 @@
  */
 export { type Dialect, DIALECTS, type SourceDb, type SqlRow, type SqlValue } from "./db/source_db.ts";
 export { openSqlite, type SqliteSourceDb } from "./db/sqlite_source_db.ts";
-export { openPostgres, parsePostgresUrl, type PostgresConfig } from "./db/postgres_source_db.ts";
+export {
+  openPostgres,
+  parsePostgresUrl,
+  type PostgresConfig,
+  type PostgresSourceDb,
+  type TransactionsResult,
+} from "./db/postgres_source_db.ts";
 export { openSqlServer, parseSqlServerUrl, type SqlServerConfig } from "./db/sqlserver_source_db.ts";
 export {
   DEFAULT_SQLITE_PATH,

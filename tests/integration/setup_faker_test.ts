@@ -20,7 +20,7 @@ import {
   type SourceDb,
 } from "../../scripts/setup/mod.ts";
 import { checkSourceDbContract } from "../../scripts/setup/db/source_db_contract.ts";
-import { runFaker } from "../../scripts/faker/mod.ts";
+import { createExecutor, runFaker, StaleModelError } from "../../scripts/faker/mod.ts";
 
 const env = stackEnv();
 const run = `it_setup_${crypto.randomUUID().slice(0, 8)}`;
@@ -223,6 +223,37 @@ Deno.test("PostgresSourceDb keeps the SourceDb contract and reconnects after a l
   });
 });
 
+Deno.test("PostgresSourceDb.execTransactions() pipelines transactions and stops at the first failure", async () => {
+  const db = openPostgres(env.postgres);
+  const table = `pipeline_${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await db.execScript(`CREATE TABLE ${table} (id integer PRIMARY KEY, v text)`);
+    const insert = (id: number, v: string) => ({
+      sql: `INSERT INTO ${table} (id, v) VALUES (?, ?)`,
+      params: [id, v],
+    });
+    assert.deepEqual(await db.execTransactions([insert(1, "a"), insert(2, "b")]), {
+      committed: 2,
+      error: null,
+    });
+    const failed = await db.execTransactions([
+      insert(3, "c"),
+      insert(1, "duplicate"),
+      insert(4, "never runs"),
+    ]);
+    assert.equal(failed.committed, 1);
+    assert.match(String((failed.error as Error).message), /duplicate key/);
+    const rows = await db.query<{ id: number }>(`SELECT id FROM ${table} ORDER BY id`);
+    assert.deepEqual(rows.map((r) => r.id), [1, 2, 3]);
+    // The connection is usable afterwards, prepared statements included (they are parsed again).
+    assert.deepEqual(await db.execTransactions([insert(4, "d")]), { committed: 1, error: null });
+    assert.equal((await db.query(`SELECT id FROM ${table} WHERE id = ?`, [4])).length, 1);
+  } finally {
+    await db.execScript(`DROP TABLE IF EXISTS ${table}`);
+    await db.close();
+  }
+});
+
 Deno.test({
   name: "faker on PostgreSQL keeps the invariants over a long run with lost connections",
   sanitizeOps: false,
@@ -276,6 +307,21 @@ Deno.test({
           "SELECT COUNT(*) AS n FROM Orders WHERE StatusID = 3",
         );
         assert.ok(Number(delivered.n) > 0, "orders reach Delivered");
+        // A change that misses its row rolls its whole operation back (nothing of it is committed).
+        const reviews = Number((await db.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM Reviews"))[0].n);
+        await assert.rejects(
+          createExecutor(db).apply([
+            { kind: "insert", table: "Reviews", row: { ReviewID: 999_999, ProductID: 1, Rating: 5 } },
+            { kind: "update", table: "Products", key: "ProductID", id: 999_999, set: { Name: "x" } },
+          ]),
+          (e) =>
+            e instanceof StaleModelError &&
+            /update of Products ProductID 999999 changed 0 rows/.test(e.message),
+        );
+        assert.equal(
+          Number((await db.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM Reviews"))[0].n),
+          reviews,
+        );
         // The faker moved the identity sequences past its explicit keys: a default key does not collide.
         assert.equal(await db.exec("INSERT INTO Customers (Name) VALUES ('Default Key')"), 1);
       } finally {

@@ -2,6 +2,7 @@
 import pg from "pg";
 import { Decimal } from "../../../pipeline/value/mod.ts";
 import { numberPlaceholders, type SourceDb, type SqlRow, type SqlValue } from "./source_db.ts";
+import { type PgConnection, PipelinedTransactions } from "./postgres_pipeline.ts";
 
 /** Where a PostgreSQL source is. */
 export interface PostgresConfig {
@@ -54,7 +55,7 @@ function toPg(v: SqlValue): unknown {
   return v;
 }
 
-class PostgresSourceDb implements SourceDb {
+class PostgresDb implements SourceDb {
   readonly dialect = "postgres";
   #config: PostgresConfig;
   #client: pg.Client | null = null;
@@ -136,6 +137,38 @@ class PostgresSourceDb implements SourceDb {
     await this.#run(script, undefined);
   }
 
+  async execTransactions(transactions: readonly PipelineTransaction[]): Promise<TransactionsResult> {
+    if (transactions.length === 0) return { committed: 0, error: null };
+    const client = await this.#connection();
+    const pipeline = new PipelinedTransactions(transactions.map(({ sql, params }) => {
+      const text = numberPlaceholders(sql, (n) => `$${n}`);
+      let name = this.#names.get(text);
+      if (!name) {
+        name = `lakestream_${this.#names.size + 1}`;
+        this.#names.set(text, name);
+      }
+      return { name, text, values: params.map(pipelineValue) };
+    }));
+    client.query(pipeline as unknown as pg.Submittable);
+    const { committed, error } = await pipeline.done;
+    if (error === null) return { committed, error };
+    if (this.isTransient(error)) {
+      this.#drop(client);
+      return { committed, error };
+    }
+    try {
+      // The failed transaction is still open (aborted): end it. Parse messages after the error were skipped,
+      // so no one knows which statements exist: forget them all, on both sides.
+      await client.query("ROLLBACK");
+      await client.query("DEALLOCATE ALL");
+      (client as unknown as { connection: PgConnection }).connection.parsedStatements = {};
+    } catch (e) {
+      if (!this.isTransient(e)) throw e;
+      this.#drop(client);
+    }
+    return { committed, error };
+  }
+
   async transaction<T>(fn: (tx: SourceDb) => Promise<T>): Promise<T> {
     await this.#run("BEGIN", undefined);
     let result: T;
@@ -172,9 +205,39 @@ class PostgresSourceDb implements SourceDb {
   }
 }
 
+/** What {@linkcode PostgresSourceDb.execTransactions} did: how many transactions committed, and the failure. */
+export interface TransactionsResult {
+  /** Transactions committed, in order, before the failure (all of them when `error` is null). */
+  committed: number;
+  /** The error that stopped the string, or null. */
+  error: unknown;
+}
+
+/** One transaction of {@linkcode PostgresSourceDb.execTransactions}: a statement with `?` placeholders. */
+export interface PipelineTransaction {
+  sql: string;
+  params: readonly SqlValue[];
+}
+
+function pipelineValue(v: SqlValue): string | null {
+  if (v === null) return null;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return v.toString();
+}
+
+/** A PostgreSQL {@linkcode SourceDb} with a batch path for many small transactions. */
+export type PostgresSourceDb = SourceDb & {
+  /**
+   * Runs each statement as its own transaction (BEGIN; statement; COMMIT), all pipelined in one round trip, in
+   * order; stops at the first failure, which rolls back that transaction only. Statements are prepared once
+   * per connection (postgres_pipeline.ts).
+   */
+  execTransactions(transactions: readonly PipelineTransaction[]): Promise<TransactionsResult>;
+};
+
 /** A PostgreSQL {@linkcode SourceDb} (npm `pg`); connects on first use and reconnects after a lost connection. */
-export function openPostgres(config: PostgresConfig): SourceDb {
-  return new PostgresSourceDb(config);
+export function openPostgres(config: PostgresConfig): PostgresSourceDb {
+  return new PostgresDb(config);
 }
 
 /**
