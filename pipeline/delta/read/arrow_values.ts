@@ -167,6 +167,11 @@ function primitiveValues(data: Data, type: string, path: string): Value[] {
       }
       break;
     case "long":
+      if (id === Type.Int && data.values instanceof BigInt64Array) {
+        const values = data.values;
+        for (let i = 0; i < n; i++) out[i] = valid(i) ? values[i] : null;
+        return out;
+      }
       if (id === Type.Int) {
         const values = data.values as ArrayLike<number | bigint>;
         for (let i = 0; i < n; i++) out[i] = valid(i) ? BigInt(values[i]) : null;
@@ -205,6 +210,11 @@ function timestampValues(data: Data, zoned: boolean, path: string): Value[] {
     const unit = data.typeId === Type.Timestamp ? prop(data, "unit") : 2;
     const perUnit = UNIT_NANOS[unit];
     const values = data.values as BigInt64Array;
+    if (perUnit === 1000n) {
+      // MICROS, what Delta writers use: one multiplication per value.
+      for (let i = 0; i < n; i++) out[i] = valid(i) ? new Timestamp(values[i] * 1000n, 6, zoned) : null;
+      return out;
+    }
     for (let i = 0; i < n; i++) {
       if (!valid(i)) {
         out[i] = null;
@@ -235,7 +245,7 @@ function decimalValues(data: Data, scale: number, path: string): Value[] {
     const words = prop(data, "bitWidth") / 32;
     const values = data.values as Uint32Array;
     for (let i = 0; i < n; i++) {
-      out[i] = valid(i) ? rescaled(wordsToBigInt(values, i * words, words), fromScale, scale, path) : null;
+      out[i] = valid(i) ? rescaled(decimalWords(values, i * words, words), fromScale, scale, path) : null;
     }
     return out;
   }
@@ -265,4 +275,25 @@ function mismatch(path: string, type: DataType, data: Data): TypeError {
 /** A numeric property of an Arrow type (listSize, byteWidth, unit, …) that the generic DataType does not declare. */
 function prop(data: Data, name: string): number {
   return (data.type as unknown as Record<string, number>)[name];
+}
+
+const TWO_32 = 4294967296;
+
+/**
+ * The unscaled value of one decimal: through a JS number when it fits in 53 bits (one BigInt allocation, the
+ * common case for money), else exactly from all words.
+ */
+function decimalWords(words: Uint32Array, at: number, count: number): bigint {
+  const lo = words[at];
+  const hi = words[at + 1];
+  let upperZero = true;
+  let upperOnes = true;
+  for (let w = 2; w < count; w++) {
+    const x = words[at + w];
+    if (x !== 0) upperZero = false;
+    if (x !== 0xffffffff) upperOnes = false;
+  }
+  if (upperZero && hi < 0x200000) return BigInt(hi * TWO_32 + lo);
+  if (upperOnes && hi >= 0xffe00000) return BigInt((hi - TWO_32) * TWO_32 + lo);
+  return wordsToBigInt(words, at, count);
 }

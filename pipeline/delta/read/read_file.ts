@@ -71,9 +71,22 @@ export async function readDataFile(
   file: DataFileRef,
   options: ReadFileOptions = {},
 ): Promise<Row[]> {
-  const mode = columnMappingMode(table.metadata);
-  const fields = selectFields(table.schema, options.columns, store.url);
-  const partitions = new Set(table.partitionColumns);
+  return decodeDataFile(store.url, table, file, await fetchDataFile(store, file, options), options);
+}
+
+/** The raw bytes of a data file and its deleted row indexes: the IO half of {@linkcode readDataFile}. */
+export interface FetchedDataFile {
+  key: string;
+  bytes: Uint8Array;
+  deleted: number[] | null;
+}
+
+/** Fetches a data file and its deletion vector (IO only, no decoding). */
+export async function fetchDataFile(
+  store: ObjectStore,
+  file: DataFileRef,
+  options: Pick<ReadFileOptions, "ignoreDeletionVector"> = {},
+): Promise<FetchedDataFile> {
   const key = dataFileKey(file.path, store.url);
   const [bytes, deleted] = await Promise.all([
     store.get(key),
@@ -81,6 +94,21 @@ export async function readDataFile(
       ? readDeletionVector(store, file.deletionVector)
       : Promise.resolve(null),
   ]);
+  return { key, bytes, deleted };
+}
+
+/** Decodes a fetched data file into rows: the CPU half of {@linkcode readDataFile}. */
+export function decodeDataFile(
+  tableUrl: string,
+  table: TableShape,
+  file: DataFileRef,
+  fetched: FetchedDataFile,
+  options: ReadFileOptions = {},
+): Row[] {
+  const mode = columnMappingMode(table.metadata);
+  const fields = selectFields(table.schema, options.columns, tableUrl);
+  const partitions = new Set(table.partitionColumns);
+  const { key, bytes, deleted } = fetched;
   const arrowTable = readParquetTable(bytes, key);
   const numRows = arrowTable.numRows;
 
@@ -88,12 +116,13 @@ export async function readDataFile(
   const dataColumn = (field: StructField, fieldMode: ColumnMappingMode) => {
     const i = findArrowField(arrowTable.schema.fields, field, fieldMode);
     if (i < 0) return null;
-    const values: Value[] = [];
-    for (const batch of arrowTable.batches) {
-      const chunk = arrowToValues(batch.data.children[i], field.type, fieldMode, field.name);
-      for (let r = 0; r < chunk.length; r++) values.push(chunk[r]);
-    }
-    return values;
+    const chunks = arrowTable.batches.map((b) =>
+      arrowToValues(b.data.children[i], field.type, fieldMode, field.name)
+    );
+    if (chunks.length === 1) return chunks[0];
+    const all: Value[] = [];
+    for (const chunk of chunks) for (let r = 0; r < chunk.length; r++) all.push(chunk[r]);
+    return all;
   };
   for (const field of fields) {
     if (partitions.has(field.name)) {
@@ -118,12 +147,12 @@ export async function readDataFile(
       keep[r] = 0;
     }
   }
+  const build = rowBuilder(columns.map((c) => c.name));
+  const values = columns.map((c) => c.values ?? constantColumn(c.constant, numRows));
   const rows: Row[] = [];
   for (let r = 0; r < numRows; r++) {
     if (keep && !keep[r]) continue;
-    const row: Row = {};
-    for (const c of columns) row[c.name] = c.values ? c.values[r] : c.constant;
-    rows.push(row);
+    rows.push(build(values, r));
   }
   return rows;
 }
@@ -147,4 +176,38 @@ export function selectFields(
     }
     return f;
   });
+}
+
+function constantColumn(value: Value, n: number): Value[] {
+  return new Array<Value>(n).fill(value);
+}
+
+type RowBuilder = (columns: readonly Value[][], r: number) => Row;
+const builders = new Map<string, RowBuilder>();
+
+/**
+ * A function that builds row `r` from column arrays as one object literal with fixed keys, so every row shares
+ * one hidden class and is allocated in one step (several times faster than adding keys one by one for wide
+ * scans). Keys are embedded as JSON string literals; a `__proto__` column falls back to plain assignment,
+ * since that key in a literal would set the prototype.
+ */
+function rowBuilder(names: readonly string[]): RowBuilder {
+  const id = JSON.stringify(names);
+  let build = builders.get(id);
+  if (!build) {
+    if (names.includes("__proto__")) {
+      build = (columns, r) => {
+        const row: Row = {};
+        names.forEach((n, c) =>
+          Object.defineProperty(row, n, { value: columns[c][r], enumerable: true, writable: true })
+        );
+        return row;
+      };
+    } else {
+      const fields = names.map((n, c) => `${JSON.stringify(n)}: c[${c}][r]`).join(", ");
+      build = new Function("c", "r", `return { ${fields} };`) as RowBuilder;
+    }
+    builders.set(id, build);
+  }
+  return build;
 }

@@ -10,7 +10,13 @@ import { columnMappingMode } from "../schema/column_mapping.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { fileMayMatch } from "./file_skipping.ts";
 import { findColumn, matchesAll, type Predicate } from "./predicate.ts";
-import { readDataFile, selectFields, type TableShape } from "./read_file.ts";
+import {
+  decodeDataFile,
+  fetchDataFile,
+  type FetchedDataFile,
+  selectFields,
+  type TableShape,
+} from "./read_file.ts";
 
 /** Options for {@linkcode scan}. */
 export interface ScanOptions {
@@ -22,7 +28,7 @@ export interface ScanOptions {
   limit?: number;
   /** IANA time zone for zone-less timestamp partition values. @default "UTC" */
   timeZone?: string;
-  /** Files read at once. @default 4 */
+  /** Files fetched ahead while one is decoded (IO overlap; only one file is decoded at a time). @default 4 */
   concurrency?: number;
   /** Stops the scan; the iterator then rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -95,19 +101,21 @@ export async function* scan(
   }
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const signal = options.signal;
-  const read = (f: AddFile) =>
-    readDataFile(store, source, f, { columns: needed, timeZone: options.timeZone });
+  const readOptions = { columns: needed, timeZone: options.timeZone };
 
-  const pending: Promise<Row[]>[] = [];
+  // Read-ahead fetches bytes only; each file is decoded when its turn comes, so at most one decoded file
+  // (the large part) is held at a time while later downloads overlap with decoding.
+  const pending: { file: AddFile; fetched: Promise<FetchedDataFile> }[] = [];
   let next = 0;
   let produced = 0;
   const fill = () => {
     while (pending.length < concurrency && next < files.length) {
-      const p = read(files[next++]);
-      // Marked handled at once: a read-ahead may fail while an earlier file is awaited; the error still
+      const file = files[next++];
+      const fetched = fetchDataFile(store, file);
+      // Marked handled at once: a read-ahead may fail while an earlier file is decoded; the error still
       // surfaces when its turn comes, and is moot if the scan stops first.
-      p.catch(() => {});
-      pending.push(p);
+      fetched.catch(() => {});
+      pending.push({ file, fetched });
     }
   };
   try {
@@ -116,7 +124,7 @@ export async function* scan(
       fill();
       const head = pending.shift();
       if (!head) break;
-      let rows = await head;
+      let rows = decodeDataFile(store.url, source, head.file, await head.fetched, readOptions);
       if (predicates.length > 0) rows = rows.filter((r) => matchesAll(predicates, r));
       if (needed.length !== output.length) rows = rows.map((r) => project(r, output));
       if (produced + rows.length > limit) rows = rows.slice(0, limit - produced);
