@@ -7,8 +7,7 @@
 import type { ChangeEvent } from "../../cdc/change_event.ts";
 import type { Decimal, Timestamp } from "../../value/mod.ts";
 import type { ByteReader, ByteWriter } from "./byte_buffer.ts";
-import { catalogTable } from "./catalog_table.ts";
-import { lineCents, type SalesRules } from "./sales_rules.ts";
+import { DAY_NS, lineCents, MINUTE_NS, periodOf, type SalesRules } from "./sales_rules.ts";
 
 /** Tables the sales aggregates read. */
 export const SALES_INPUTS = [
@@ -135,10 +134,12 @@ class InventoryRec {
 
 /** A line of a sale: one order item. */
 export interface SaleLine {
-  productId: number;
-  quantity: number;
-  cents: bigint;
+  readonly productId: number;
+  readonly quantity: number;
+  readonly cents: bigint;
 }
+
+const NO_LINES: readonly SaleLine[] = [];
 
 /** What the aggregates derive from one live order and its items. */
 export interface OrderFacts {
@@ -147,11 +148,15 @@ export interface OrderFacts {
   customerId: number | null;
   /** Event time, ns since the epoch (see `orderEventNs`). */
   eventNs: bigint;
+  /** Minute and UTC day of the event time, since the epoch. */
+  minute: number;
+  day: number;
   /** Whether it counts as a sale. */
   sale: boolean;
   units: number;
   cents: bigint;
-  lines: SaleLine[];
+  /** Its live items; valid until the state changes (views use it at once). */
+  lines: readonly SaleLine[];
 }
 
 /** What one batch changed besides orders, for the aggregates that show names or stock. */
@@ -163,9 +168,14 @@ export interface Touched {
   inventoryProducts: Set<number>;
 }
 
-/** The winning change per key and table of one batch, and the order inserts and deletes it saw. */
+/** The winning change per key of each table in one batch, and the order inserts and deletes it saw. */
 export interface Plan {
-  winners: Map<string, Map<number, ChangeEvent>>;
+  orders: Map<number, ChangeEvent>;
+  items: Map<number, ChangeEvent>;
+  products: Map<number, ChangeEvent>;
+  categories: Map<number, ChangeEvent>;
+  statuses: Map<number, ChangeEvent>;
+  inventory: Map<number, ChangeEvent>;
   orderInserts: Map<number, ChangeEvent>;
   orderDeletes: Map<number, string>;
 }
@@ -177,22 +187,29 @@ function after(pos: string, than: string | null | undefined): boolean {
   return than === null || than === undefined || pos > than;
 }
 
-const KEY_COLUMN: Record<string, string> = Object.fromEntries(
-  SALES_INPUTS.map((t) => [t, catalogTable(t).key[0]]),
-);
+/** Records `e` as the winner for `id` when its position is after both this batch's winner and the state. */
+function pick(recs: Map<number, Rec>, winners: Map<number, ChangeEvent>, id: number, e: ChangeEvent): void {
+  const w = winners.get(id);
+  if (w !== undefined) {
+    if (e.position > w.position) winners.set(id, e);
+    return;
+  }
+  const r = recs.get(id);
+  if (r === undefined || e.position > r.pos) winners.set(id, e);
+}
 
-function removeFrom(index: Map<number, number[]>, at: number, id: number): void {
+function removeFrom<T>(index: Map<number, T[]>, at: number, x: T): void {
   const list = index.get(at);
   if (!list) return;
-  const i = list.indexOf(id);
+  const i = list.indexOf(x);
   if (i >= 0) list.splice(i, 1);
   if (list.length === 0) index.delete(at);
 }
 
-function addTo(index: Map<number, number[]>, at: number, id: number): void {
+function addTo<T>(index: Map<number, T[]>, at: number, x: T): void {
   const list = index.get(at);
-  if (list) list.push(id);
-  else index.set(at, [id]);
+  if (list) list.push(x);
+  else index.set(at, [x]);
 }
 
 /** Source rows for the sales aggregates. Keys of all six tables are single integer columns. */
@@ -203,58 +220,67 @@ export class CommerceState {
   readonly categories = new Map<number, NamedRec>();
   readonly statuses = new Map<number, NamedRec>();
   readonly inventory = new Map<number, InventoryRec>();
-  /** order_id → ids of its live items. */
-  readonly orderItems = new Map<number, number[]>();
-  /** product_id → ids of its live inventory rows. */
-  readonly productInventory = new Map<number, number[]>();
+  /** order_id → its live items. */
+  readonly orderItems = new Map<number, ItemRec[]>();
+  /** product_id → its live inventory rows. */
+  readonly productInventory = new Map<number, InventoryRec[]>();
   readonly #rules: SalesRules;
 
   constructor(rules: SalesRules) {
     this.#rules = rules;
   }
 
-  #recs(table: string): Map<number, Rec> {
-    switch (table) {
-      case "orders":
-        return this.orders;
-      case "order_items":
-        return this.items;
-      case "products":
-        return this.products;
-      case "product_categories":
-        return this.categories;
-      case "order_status":
-        return this.statuses;
-      default:
-        return this.inventory;
-    }
-  }
-
   /** Picks, per table and key, the change that wins over the state (highest position, newer than applied). */
   plan(events: readonly ChangeEvent[]): Plan {
-    const winners = new Map<string, Map<number, ChangeEvent>>(SALES_INPUTS.map((t) => [t, new Map()]));
-    const orderInserts = new Map<number, ChangeEvent>();
-    const orderDeletes = new Map<number, string>();
+    const plan: Plan = {
+      orders: new Map(),
+      items: new Map(),
+      products: new Map(),
+      categories: new Map(),
+      statuses: new Map(),
+      inventory: new Map(),
+      orderInserts: new Map(),
+      orderDeletes: new Map(),
+    };
     for (const e of events) {
-      const w = winners.get(e.table);
-      if (!w) continue;
-      const id = e.key[KEY_COLUMN[e.table]] as number;
-      if (e.op === "c" && e.table === "orders" && after(e.position, orderInserts.get(id)?.position)) {
-        orderInserts.set(id, e);
+      switch (e.table) {
+        case "orders": {
+          const id = e.key.order_id as number;
+          if (e.op === "c" && after(e.position, plan.orderInserts.get(id)?.position)) {
+            plan.orderInserts.set(id, e);
+          }
+          if (e.op === "d" && after(e.position, plan.orderDeletes.get(id))) {
+            plan.orderDeletes.set(id, e.position);
+          }
+          pick(this.orders, plan.orders, id, e);
+          break;
+        }
+        case "order_items":
+          pick(this.items, plan.items, e.key.order_item_id as number, e);
+          break;
+        case "products":
+          pick(this.products, plan.products, e.key.product_id as number, e);
+          break;
+        case "product_categories":
+          pick(this.categories, plan.categories, e.key.category_id as number, e);
+          break;
+        case "order_status":
+          pick(this.statuses, plan.statuses, e.key.status_id as number, e);
+          break;
+        case "inventory":
+          pick(this.inventory, plan.inventory, e.key.inventory_id as number, e);
+          break;
       }
-      if (e.op === "d" && e.table === "orders" && after(e.position, orderDeletes.get(id))) {
-        orderDeletes.set(id, e.position);
-      }
-      if (after(e.position, w.get(id)?.position ?? this.#recs(e.table).get(id)?.pos)) w.set(id, e);
     }
-    return { winners, orderInserts, orderDeletes };
+    return plan;
   }
 
   /** Orders whose facts the plan can change. */
   affectedOrders(plan: Plan): Set<number> {
-    const ids = new Set<number>([...plan.winners.get("orders")!.keys(), ...plan.orderInserts.keys()]);
+    const ids = new Set<number>(plan.orders.keys());
+    for (const id of plan.orderInserts.keys()) ids.add(id);
     for (const id of plan.orderDeletes.keys()) ids.add(id);
-    for (const [id, e] of plan.winners.get("order_items")!) {
+    for (const [id, e] of plan.items) {
       const old = this.items.get(id);
       if (old?.alive) ids.add(old.orderId);
       if (e.after) ids.add(e.after.order_id as number);
@@ -270,7 +296,7 @@ export class CommerceState {
       statuses: new Set(),
       inventoryProducts: new Set(),
     };
-    for (const [id, e] of plan.winners.get("orders")!) {
+    for (const [id, e] of plan.orders) {
       const a = e.after;
       const rec = this.orders.get(id);
       if (a === null) {
@@ -285,13 +311,11 @@ export class CommerceState {
       ];
       const createdNs = (created as Timestamp).epochNanos;
       if (rec) {
-        Object.assign(rec, {
-          pos: e.position,
-          alive: true,
-          statusId: status,
-          customerId: customer,
-          createdNs,
-        });
+        rec.pos = e.position;
+        rec.alive = true;
+        rec.statusId = status;
+        rec.customerId = customer;
+        rec.createdNs = createdNs;
       } else {this.orders.set(
           id,
           new OrderRec(e.position, true, status, customer, createdNs, null, null, null),
@@ -307,9 +331,9 @@ export class CommerceState {
       const rec = this.orders.get(id)!;
       if (after(pos, rec.deletePos)) rec.deletePos = pos;
     }
-    for (const [id, e] of plan.winners.get("order_items")!) {
+    for (const [id, e] of plan.items) {
       const old = this.items.get(id);
-      if (old?.alive) removeFrom(this.orderItems, old.orderId, id);
+      if (old?.alive) removeFrom(this.orderItems, old.orderId, old);
       const a = e.after;
       if (a === null) {
         if (old) [old.pos, old.alive] = [e.position, false];
@@ -325,9 +349,9 @@ export class CommerceState {
         lineCents(a.quantity as number, a.current_price as Decimal),
       );
       this.items.set(id, rec);
-      addTo(this.orderItems, rec.orderId, id);
+      addTo(this.orderItems, rec.orderId, rec);
     }
-    for (const [id, e] of plan.winners.get("products")!) {
+    for (const [id, e] of plan.products) {
       const a = e.after;
       this.products.set(
         id,
@@ -338,20 +362,20 @@ export class CommerceState {
       touched.products.add(id);
     }
     for (
-      const [table, recs, ids, column] of [
-        ["product_categories", this.categories, touched.categories, "category_name"],
-        ["order_status", this.statuses, touched.statuses, "status_name"],
+      const [winners, recs, ids, column] of [
+        [plan.categories, this.categories, touched.categories, "category_name"],
+        [plan.statuses, this.statuses, touched.statuses, "status_name"],
       ] as const
     ) {
-      for (const [id, e] of plan.winners.get(table)!) {
+      for (const [id, e] of winners) {
         recs.set(id, new NamedRec(e.position, e.after !== null, (e.after?.[column] as string) ?? ""));
         ids.add(id);
       }
     }
-    for (const [id, e] of plan.winners.get("inventory")!) {
+    for (const [id, e] of plan.inventory) {
       const old = this.inventory.get(id);
       if (old?.alive) {
-        removeFrom(this.productInventory, old.productId, id);
+        removeFrom(this.productInventory, old.productId, old);
         touched.inventoryProducts.add(old.productId);
       }
       const a = e.after;
@@ -368,7 +392,7 @@ export class CommerceState {
         a.reorder_threshold as number,
       );
       this.inventory.set(id, rec);
-      addTo(this.productInventory, rec.productId, id);
+      addTo(this.productInventory, rec.productId, rec);
       touched.inventoryProducts.add(rec.productId);
     }
     return touched;
@@ -378,21 +402,22 @@ export class CommerceState {
   facts(orderId: number): OrderFacts | null {
     const o = this.orders.get(orderId);
     if (!o?.alive) return null;
-    const lines: SaleLine[] = [];
+    const lines = this.orderItems.get(orderId) ?? NO_LINES;
     let units = 0;
     let cents = 0n;
-    for (const itemId of this.orderItems.get(orderId) ?? []) {
-      const it = this.items.get(itemId)!;
-      lines.push({ productId: it.productId, quantity: it.quantity, cents: it.cents });
+    for (const it of lines) {
       units += it.quantity;
       cents += it.cents;
     }
     const insertCurrent = o.insertPos !== null && (o.deletePos === null || o.insertPos > o.deletePos);
+    const eventNs = insertCurrent ? o.insertNs! : o.createdNs;
     return {
       orderId,
       statusId: o.statusId,
       customerId: o.customerId,
-      eventNs: insertCurrent ? o.insertNs! : o.createdNs,
+      eventNs,
+      minute: periodOf(eventNs, MINUTE_NS),
+      day: periodOf(eventNs, DAY_NS),
       sale: !this.#rules.excludedStatusIds.includes(o.statusId),
       units,
       cents,
@@ -426,7 +451,9 @@ export class CommerceState {
     each(this.categories, NamedRec.of);
     each(this.statuses, NamedRec.of);
     each(this.inventory, InventoryRec.of);
-    for (const [id, it] of this.items) if (it.alive) addTo(this.orderItems, it.orderId, id);
-    for (const [id, inv] of this.inventory) if (inv.alive) addTo(this.productInventory, inv.productId, id);
+    for (const it of this.items.values()) if (it.alive) addTo(this.orderItems, it.orderId, it);
+    for (const inv of this.inventory.values()) {
+      if (inv.alive) addTo(this.productInventory, inv.productId, inv);
+    }
   }
 }

@@ -84,15 +84,15 @@ export class CustomerLtvView {
       s.cents -= f.cents;
       s.times.splice(s.times.indexOf(f.eventNs), 1);
     }
-    if (s.orders === 0) this.#sums.delete(f.customerId);
-    this.#dirty.add(f.customerId);
+    this.#dirty.add(f.customerId); // customers at zero are dropped by emit()
   }
 
   emit(): TableDelta {
     const delta: TableDelta = { upserts: [], deletes: [] };
     for (const c of this.#dirty) {
       const s = this.#sums.get(c);
-      if (!s) {
+      if (!s || s.orders === 0) {
+        this.#sums.delete(c);
         delta.deletes.push({ customer_id: c });
         continue;
       }

@@ -61,30 +61,33 @@ function describe(v: Value): string {
   return `${typeof v} ${String(v)}`;
 }
 
-const OPS = new Set(["c", "u", "d", "r"]);
-
 /** Checks events of one catalog table: op, position, commit time, key, and every column of the row image. */
 export class EventChecker {
   readonly #def: TableDef;
   readonly #checks: { name: string; nullable: boolean; type: PrimitiveType; ok: Check }[];
+  readonly #keyChecks: { name: string; type: PrimitiveType; ok: Check }[];
   readonly #names: Set<string>;
 
   constructor(def: TableDef) {
     this.#def = def;
     this.#checks = def.columns.map((c) => ({ ...c, ok: typeCheck(c.type) }));
+    this.#keyChecks = def.key.map((k) => this.#checks.find((c) => c.name === k)!);
     this.#names = new Set(def.columns.map((c) => c.name));
   }
 
   /** Why the event cannot be applied, or null when it can. */
   problem(e: ChangeEvent): string | null {
-    if (!OPS.has(e.op)) return `op ${JSON.stringify(e.op)} is not one of c, u, d, r`;
+    const op = e.op;
+    if (op !== "c" && op !== "u" && op !== "d" && op !== "r") {
+      return `op ${JSON.stringify(op)} is not one of c, u, d, r`;
+    }
     if (typeof e.position !== "string" || e.position === "") return "the source position is empty";
     if (!(e.commitTs instanceof Timestamp)) return "the commit time is not a timestamp";
     if (e.key === null || typeof e.key !== "object") return "the key is missing";
-    for (const k of this.#def.key) {
-      const c = this.#checks.find((x) => x.name === k)!;
-      if (e.key[k] === null || e.key[k] === undefined || !c.ok(e.key[k])) {
-        return `key column "${k}" expects ${c.type}, got ${describe(e.key[k] ?? null)}`;
+    for (const c of this.#keyChecks) {
+      const v = e.key[c.name];
+      if (v === null || v === undefined || !c.ok(v)) {
+        return `key column "${c.name}" expects ${c.type}, got ${describe(v ?? null)}`;
       }
     }
     if (e.op === "d") return null;
@@ -101,11 +104,17 @@ export class EventChecker {
         return `column "${c.name}" expects ${c.nullable ? "" : "non-null "}${c.type}, got ${describe(v)}`;
       }
     }
-    for (const name in row) {
-      if (!this.#names.has(name)) return `column "${name}" is not in the catalog`;
+    // Every catalog column is present, so more keys means an unknown column (then find it for the message).
+    let n = 0;
+    for (const _ in row) n++;
+    if (n !== this.#checks.length) {
+      for (const name in row) {
+        if (!this.#names.has(name)) return `column "${name}" is not in the catalog`;
+      }
     }
-    for (const k of this.#def.key) {
-      if (!valuesEqual(row[k], key[k])) return `key column "${k}" of the row differs from the event key`;
+    for (const { name } of this.#keyChecks) {
+      const [a, b] = [row[name], key[name]];
+      if (a !== b && !valuesEqual(a, b)) return `key column "${name}" of the row differs from the event key`;
     }
     return null;
   }

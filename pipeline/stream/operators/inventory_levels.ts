@@ -39,27 +39,41 @@ interface RegionStock {
   threshold: number;
 }
 
+function byRegion(a: RegionStock, b: RegionStock): number {
+  return a.region < b.region ? -1 : a.region > b.region ? 1 : 0;
+}
+
 function levelRow(productId: number, regions: readonly RegionStock[], sold: number): Row {
-  const byRegion = new Map<string, number>();
+  const sorted = regions.length > 1 ? [...regions].sort(byRegion) : regions;
   let total = 0;
-  for (const r of regions) {
+  let low = false;
+  // Built by hand: JSON.stringify would put region names that look like integers first.
+  let json = "{";
+  for (let i = 0; i < sorted.length; i++) {
+    const r = sorted[i];
     total += r.stock;
-    byRegion.set(r.region, (byRegion.get(r.region) ?? 0) + r.stock);
+    low ||= r.stock <= r.threshold;
+    let stock = r.stock;
+    while (i + 1 < sorted.length && sorted[i + 1].region === r.region) {
+      stock += sorted[++i].stock;
+      total += sorted[i].stock;
+      low ||= sorted[i].stock <= sorted[i].threshold;
+    }
+    json += (json.length > 1 ? "," : "") + JSON.stringify(r.region) + ":" + stock;
   }
-  const names = [...byRegion.keys()].sort();
-  // Built by hand: object keys that look like integers would be reordered by JSON.stringify.
-  const json = "{" + names.map((n) => `${JSON.stringify(n)}:${byRegion.get(n)}`).join(",") + "}";
   let cover: Decimal | null = null;
   if (sold > 0) {
-    cover = total <= 0
-      ? Decimal.zero(1)
-      : new Decimal(BigInt(total) * BigInt(VELOCITY_DAYS), 0).div(new Decimal(BigInt(sold), 0), 1);
+    // total × 7 / sold in tenths of a day, rounded half-up (both positive).
+    const tenths = total <= 0
+      ? 0n
+      : (BigInt(total) * BigInt(VELOCITY_DAYS * 20) + BigInt(sold)) / BigInt(2 * sold);
+    cover = new Decimal(tenths, 1);
   }
   return {
     product_id: productId,
     total_stock: BigInt(total),
-    stock_by_region: json,
-    low_stock: regions.some((r) => r.stock <= r.threshold),
+    stock_by_region: json + "}",
+    low_stock: low,
     units_sold_7d: BigInt(sold),
     days_of_cover: cover,
   };
@@ -105,7 +119,7 @@ export class InventoryLevelsView {
   #today: number | null = null;
 
   add(f: OrderFacts, sign: 1 | -1): void {
-    const day = periodOf(f.eventNs, DAY_NS);
+    const day = f.day;
     const n = (this.#dayOrders.get(day) ?? 0) + sign;
     if (n === 0) this.#dayOrders.delete(day);
     else this.#dayOrders.set(day, n);
@@ -135,8 +149,8 @@ export class InventoryLevelsView {
     }
     const delta: TableDelta = { upserts: [], deletes: [] };
     for (const p of this.#dirty) {
-      const ids = state.productInventory.get(p);
-      if (!ids) {
+      const rows = state.productInventory.get(p);
+      if (!rows) {
         if (this.#present.delete(p)) delta.deletes.push({ product_id: p });
         continue;
       }
@@ -145,7 +159,7 @@ export class InventoryLevelsView {
       if (days && today !== null) {
         for (const [d, u] of days) if (d > today - VELOCITY_DAYS && d <= today) sold += u;
       }
-      delta.upserts.push(levelRow(p, ids.map((id) => state.inventory.get(id)!), sold));
+      delta.upserts.push(levelRow(p, rows, sold));
       this.#present.add(p);
     }
     this.#dirty.clear();

@@ -24,6 +24,8 @@ Deno.test("referenceInventoryLevels() sums regions, flags low stock and computes
         { order_id: 2, product_id: 1, quantity: 2, current_price: Decimal.parse("1.00") },
         { order_id: 3, product_id: 1, quantity: 1, current_price: Decimal.parse("1.00") },
         { order_id: 2, product_id: 2, quantity: 3, current_price: Decimal.parse("1.00") },
+        { order_id: 2, product_id: 4, quantity: 28, current_price: Decimal.parse("1.00") },
+        { order_id: 3, product_id: 5, quantity: 3, current_price: Decimal.parse("1.00") },
       ],
       inventory: [
         inv(1, "Europe", 10, 5),
@@ -31,6 +33,8 @@ Deno.test("referenceInventoryLevels() sums regions, flags low stock and computes
         inv(1, "Europe", 1, 0),
         inv(2, "Asia", -4, 0),
         inv(3, "Asia", 7, 7),
+        inv(4, "Asia", 1, 0),
+        inv(5, "Asia", 10, 0),
       ],
     },
   });
@@ -50,6 +54,9 @@ Deno.test("referenceInventoryLevels() sums regions, flags low stock and computes
       [1, 15n, '{"1":4,"Europe":11}', false, 3n, "35.0"],
       [2, -4n, '{"Asia":-4}', true, 3n, "0.0"],
       [3, 7n, '{"Asia":7}', true, 0n, null],
+      // 1 × 7 / 28 = 0.25 days rounds half-up to 0.3; 10 × 7 / 3 = 23.33… to 23.3.
+      [4, 1n, '{"Asia":1}', false, 28n, "0.3"],
+      [5, 10n, '{"Asia":10}', false, 3n, "23.3"],
     ],
   );
 });

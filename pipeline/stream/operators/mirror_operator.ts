@@ -8,7 +8,13 @@ import type { ChangeEvent } from "../../cdc/change_event.ts";
 import type { Row, Timestamp } from "../../value/mod.ts";
 import { EventChecker } from "./event_check.ts";
 import { type Key, type KeyCodec, keyCodec, readKey, writeKey } from "./key_codec.ts";
-import type { Operator, OutputTable, TableChanges } from "./operator.ts";
+import {
+  APPLY_CHECKED,
+  type CheckedOperator,
+  INPUT_DEFS,
+  type OutputTable,
+  type TableChanges,
+} from "./operator.ts";
 import { catalogFields, field, struct } from "./schema_fields.ts";
 import { beginState, openState } from "./state_format.ts";
 
@@ -45,10 +51,11 @@ export function utc(ts: Timestamp): Timestamp {
  * State per key: the winning position (live rows and tombstones). Tombstones are kept for the life of the
  * state.
  */
-export class MirrorOperator implements Operator {
+export class MirrorOperator implements CheckedOperator {
   readonly name: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly OutputTable[];
+  readonly [INPUT_DEFS]: readonly TableDef[];
   readonly #table: string;
   readonly #codec: KeyCodec;
   readonly #checker: EventChecker;
@@ -62,6 +69,7 @@ export class MirrorOperator implements Operator {
     this.outputs = [mirrorTable(def)];
     this.#codec = keyCodec(def.key.map((k) => def.columns.find((c) => c.name === k)!));
     this.#checker = new EventChecker(def);
+    this[INPUT_DEFS] = [def];
   }
 
   /** Number of live rows (the mirror table's row count). */
@@ -71,12 +79,17 @@ export class MirrorOperator implements Operator {
 
   apply(events: readonly ChangeEvent[]): TableChanges {
     this.#checker.assertAll(events);
+    return this[APPLY_CHECKED](events);
+  }
+
+  [APPLY_CHECKED](events: readonly ChangeEvent[]): TableChanges {
     const winners = new Map<Key, ChangeEvent>();
     for (const e of events) {
       if (e.table !== this.#table) continue;
       const k = this.#codec.keyOf(e.key);
       const w = winners.get(k);
-      const applied = w?.position ?? this.#live.get(k) ?? this.#deleted.get(k);
+      const applied = w?.position ?? this.#live.get(k) ??
+        (this.#deleted.size === 0 ? undefined : this.#deleted.get(k));
       if (applied !== undefined && applied >= e.position) continue;
       winners.set(k, e);
     }
@@ -89,7 +102,7 @@ export class MirrorOperator implements Operator {
         if (this.#live.delete(k)) deletes.push(this.#codec.rowOf(k));
         this.#deleted.set(k, e.position);
       } else {
-        this.#deleted.delete(k);
+        if (this.#deleted.size > 0) this.#deleted.delete(k);
         this.#live.set(k, e.position);
         upserts.push({ ...e.after, source_position: e.position, source_commit_ts: utc(e.commitTs) });
       }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { TableDef } from "../../catalog/mod.ts";
 import type { ChangeEvent } from "../../cdc/change_event.ts";
 import type { StructType } from "../../delta/schema/types.ts";
 import type { Row } from "../../value/mod.ts";
@@ -50,4 +51,19 @@ export interface Operator {
   apply(events: readonly ChangeEvent[]): TableChanges;
   snapshotState(): Uint8Array;
   restore(state: Uint8Array): void;
+}
+
+/** Key of {@linkcode CheckedOperator}'s table definitions. */
+export const INPUT_DEFS: unique symbol = Symbol("inputDefs");
+/** Key of {@linkcode CheckedOperator}'s unchecked apply. */
+export const APPLY_CHECKED: unique symbol = Symbol("applyChecked");
+
+/**
+ * The operators of this folder: they say which table definitions `apply` checks events against, and can apply
+ * events already checked against them, so `OperatorSet` checks each event once, before any operator changes
+ * state. Not part of the public surface.
+ */
+export interface CheckedOperator extends Operator {
+  readonly [INPUT_DEFS]: readonly TableDef[];
+  [APPLY_CHECKED](events: readonly ChangeEvent[]): TableChanges;
 }

@@ -3,12 +3,18 @@
  *
  * @module
  */
-import { ECOMMERCE_TABLES } from "../../catalog/mod.ts";
+import { ECOMMERCE_TABLES, type TableDef } from "../../catalog/mod.ts";
 import type { ChangeEvent } from "../../cdc/change_event.ts";
-import { catalogTable } from "./catalog_table.ts";
 import { EventChecker } from "./event_check.ts";
 import { MirrorOperator } from "./mirror_operator.ts";
-import type { Operator, OutputTable, TableChanges } from "./operator.ts";
+import {
+  APPLY_CHECKED,
+  type CheckedOperator,
+  INPUT_DEFS,
+  type Operator,
+  type OutputTable,
+  type TableChanges,
+} from "./operator.ts";
 import { SalesAggregatesOperator } from "./sales_aggregates_operator.ts";
 import type { SalesRules } from "./sales_rules.ts";
 import { Scd2Operator } from "./scd2_operator.ts";
@@ -43,15 +49,20 @@ export interface EventProblem {
 }
 
 /**
- * Runs operators as one. `apply` checks every event of a table any operator reads before any operator
- * changes state, so a bad event leaves all of them unchanged (the engine can quarantine the events
- * `problems()` names and apply the rest). Events of other tables are ignored.
+ * Runs operators as one. `apply` checks every event of a table any operator reads, once, before any operator
+ * changes state, so a bad event leaves all of them unchanged (the engine can quarantine the events `problems()`
+ * names and apply the rest); each operator then gets only the events of the tables it reads. Events of other
+ * tables are ignored. Runs this folder's operators (those from `createOperators()` or constructed from
+ * `mod.ts`).
  */
 export class OperatorSet {
   readonly operators: readonly Operator[];
   /** Every output table, with its schema and key. */
   readonly outputs: readonly OutputTable[];
-  readonly #checkers: Map<string, EventChecker>;
+  /** Input table → the checkers of the table definitions its readers use. */
+  readonly #checkers = new Map<string, EventChecker[]>();
+  /** Input table → the operators reading it. */
+  readonly #readers = new Map<string, CheckedOperator[]>();
 
   constructor(operators: readonly Operator[] = createOperators()) {
     this.operators = operators;
@@ -66,25 +77,57 @@ export class OperatorSet {
       if (names.has(x)) throw new RangeError(`Cannot combine operators: ${x} appears twice`);
       names.add(x);
     }
-    const inputs = new Set(operators.flatMap((o) => o.inputs));
-    this.#checkers = new Map([...inputs].map((t) => [t, new EventChecker(catalogTable(t))]));
+    const defs = new Set<TableDef>();
+    for (const op of operators) {
+      const checked = op as Partial<CheckedOperator>;
+      if (!checked[INPUT_DEFS] || !checked[APPLY_CHECKED]) {
+        throw new TypeError(
+          `Cannot run operator "${op.name}" in an OperatorSet: it is not one of this folder's`,
+        );
+      }
+      for (const t of op.inputs) this.#readers.set(t, [...this.#readers.get(t) ?? [], op as CheckedOperator]);
+      for (const def of checked[INPUT_DEFS]) {
+        if (defs.has(def)) continue;
+        defs.add(def);
+        this.#checkers.set(def.name, [...this.#checkers.get(def.name) ?? [], new EventChecker(def)]);
+      }
+    }
   }
 
   /** The events that cannot be applied (each with the reason), in input order. */
   problems(events: readonly ChangeEvent[]): EventProblem[] {
     const out: EventProblem[] = [];
     for (const event of events) {
-      const problem = this.#checkers.get(event.table)?.problem(event) ?? null;
-      if (problem !== null) out.push({ event, problem });
+      for (const c of this.#checkers.get(event.table) ?? []) {
+        const problem = c.problem(event);
+        if (problem !== null) {
+          out.push({ event, problem });
+          break;
+        }
+      }
     }
     return out;
   }
 
-  /** Applies one batch to every operator; the merged changes of all output tables. */
+  /** Applies one batch to every operator (each gets the events of the tables it reads); the merged changes. */
   apply(events: readonly ChangeEvent[]): TableChanges {
-    for (const c of this.#checkers.values()) c.assertAll(events);
+    const byTable = new Map<string, ChangeEvent[]>();
+    for (const e of events) {
+      const list = byTable.get(e.table);
+      if (list) list.push(e);
+      else if (this.#readers.has(e.table)) byTable.set(e.table, [e]);
+    }
+    for (const [table, list] of byTable) for (const c of this.#checkers.get(table)!) c.assertAll(list);
+    // An operator of one table gets that table's events; one of several gets the whole batch (it skips the
+    // others itself, which is cheaper than gathering its tables' events into a new list).
+    const inputs = new Map<CheckedOperator, readonly ChangeEvent[]>();
+    for (const [table, list] of byTable) {
+      for (const op of this.#readers.get(table)!) inputs.set(op, op.inputs.length === 1 ? list : events);
+    }
     const changes: TableChanges = new Map();
-    for (const op of this.operators) for (const [table, delta] of op.apply(events)) changes.set(table, delta);
+    for (const [op, list] of inputs) {
+      for (const [table, delta] of op[APPLY_CHECKED](list)) changes.set(table, delta);
+    }
     return changes;
   }
 

@@ -40,10 +40,8 @@ export class OrderStatusCountsView {
   readonly #dirty = new Set<number>();
 
   add(f: OrderFacts, sign: 1 | -1): void {
-    const n = (this.#counts.get(f.statusId) ?? 0) + sign;
-    if (n === 0) this.#counts.delete(f.statusId);
-    else this.#counts.set(f.statusId, n);
-    this.#dirty.add(f.statusId);
+    this.#counts.set(f.statusId, (this.#counts.get(f.statusId) ?? 0) + sign);
+    this.#dirty.add(f.statusId); // counts at zero are dropped by emit()
   }
 
   touch(statuses: Iterable<number>): void {
@@ -54,7 +52,8 @@ export class OrderStatusCountsView {
     const delta: TableDelta = { upserts: [], deletes: [] };
     for (const s of this.#dirty) {
       const n = this.#counts.get(s);
-      if (n === undefined) {
+      if (!n) {
+        this.#counts.delete(s);
         delta.deletes.push({ status_id: s });
         continue;
       }

@@ -89,8 +89,7 @@ export class ProductSalesView {
       s.lines += sign;
       s.units += sign * line.quantity;
       s.cents += sign > 0 ? line.cents : -line.cents;
-      if (s.lines === 0) this.#sums.delete(line.productId);
-      this.#dirty.add(line.productId);
+      this.#dirty.add(line.productId); // sums at zero are dropped by emit()
     }
   }
 
@@ -107,7 +106,8 @@ export class ProductSalesView {
     const delta: TableDelta = { upserts: [], deletes: [] };
     for (const p of this.#dirty) {
       const s = this.#sums.get(p);
-      if (!s) {
+      if (!s || s.lines === 0) {
+        this.#sums.delete(p);
         delta.deletes.push({ product_id: p });
         continue;
       }

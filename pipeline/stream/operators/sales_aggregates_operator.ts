@@ -10,7 +10,15 @@ import { CommerceState, type OrderFacts, SALES_INPUTS } from "./commerce_state.t
 import { CUSTOMER_LTV, CustomerLtvView } from "./customer_ltv.ts";
 import { EventChecker } from "./event_check.ts";
 import { INVENTORY_LEVELS, InventoryLevelsView } from "./inventory_levels.ts";
-import type { Operator, OutputTable, TableChanges, TableDelta } from "./operator.ts";
+import type { TableDef } from "../../catalog/mod.ts";
+import {
+  APPLY_CHECKED,
+  type CheckedOperator,
+  INPUT_DEFS,
+  type OutputTable,
+  type TableChanges,
+  type TableDelta,
+} from "./operator.ts";
 import { ORDER_STATUS_COUNTS, OrderStatusCountsView } from "./order_status_counts.ts";
 import { PRODUCT_SALES, ProductSalesView } from "./product_sales.ts";
 import { SALES_PER_MINUTE, SalesPerMinuteView } from "./sales_per_minute.ts";
@@ -26,6 +34,19 @@ export interface SalesMetrics {
   watermark: Timestamp | null;
   /** Changes applied to windows that had already ended before the watermark, since start or restore. */
   lateWindowChanges: number;
+}
+
+/** Whether two facts of one order contribute the same to every aggregate but `order_status_counts`. */
+function sameSale(a: OrderFacts, b: OrderFacts): boolean {
+  if (a.sale !== b.sale || a.eventNs !== b.eventNs || a.customerId !== b.customerId) return false;
+  if (a.lines.length !== b.lines.length) return false;
+  for (let i = 0; i < a.lines.length; i++) {
+    const [x, y] = [a.lines[i], b.lines[i]];
+    if (x !== y && (x.productId !== y.productId || x.quantity !== y.quantity || x.cents !== y.cents)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 class Views {
@@ -73,12 +94,13 @@ class Views {
  * State: the used columns of the six source tables (including tombstones); the aggregates are derived from it
  * on restore.
  */
-export class SalesAggregatesOperator implements Operator {
+export class SalesAggregatesOperator implements CheckedOperator {
   readonly name = "sales_aggregates";
   readonly inputs: readonly string[] = SALES_INPUTS;
   readonly outputs: readonly OutputTable[];
   readonly #rules: SalesRules;
-  readonly #checkers = SALES_INPUTS.map((t) => new EventChecker(catalogTable(t)));
+  readonly [INPUT_DEFS]: readonly TableDef[] = SALES_INPUTS.map(catalogTable);
+  readonly #checkers = this[INPUT_DEFS].map((def) => new EventChecker(def));
   #state: CommerceState;
   #views: Views;
 
@@ -97,18 +119,33 @@ export class SalesAggregatesOperator implements Operator {
 
   apply(events: readonly ChangeEvent[]): TableChanges {
     for (const c of this.#checkers) c.assertAll(events);
+    return this[APPLY_CHECKED](events);
+  }
+
+  [APPLY_CHECKED](events: readonly ChangeEvent[]): TableChanges {
     const state = this.#state;
     const views = this.#views;
     const plan = state.plan(events);
     const affected = state.affectedOrders(plan);
+    const before = new Map<number, OrderFacts | null>();
     for (const id of affected) {
       const f = state.facts(id);
-      if (f) views.add(f, -1);
+      // The live items list changes in place when the plan applies: keep a copy (items themselves are replaced).
+      before.set(id, f && { ...f, lines: [...f.lines] });
     }
     const touched = state.applyPlan(plan);
-    for (const id of affected) {
-      const f = state.facts(id);
-      if (f) views.add(f, 1);
+    for (const [id, was] of before) {
+      const now = state.facts(id);
+      if (was && now && sameSale(was, now)) {
+        // Only the status changed (an order progressing): only order_status_counts depends on it.
+        if (was.statusId !== now.statusId) {
+          views.orderStatusCounts.add(was, -1);
+          views.orderStatusCounts.add(now, 1);
+        }
+        continue;
+      }
+      if (was) views.add(was, -1);
+      if (now) views.add(now, 1);
     }
     views.productSales.touch(touched.products, touched.categories, state);
     views.orderStatusCounts.touch(touched.statuses);

@@ -92,7 +92,7 @@ export class SalesPerMinuteView {
 
   add(f: OrderFacts, sign: 1 | -1): void {
     if (!f.sale) return;
-    const m = periodOf(f.eventNs, MINUTE_NS);
+    const m = f.minute;
     if (this.#latestNs !== null && BigInt(m + 1) * MINUTE_NS <= this.#latestNs - this.#latenessNs) {
       this.lateChanges++;
     }
@@ -102,8 +102,7 @@ export class SalesPerMinuteView {
     w.orders += sign;
     w.units += sign * f.units;
     w.cents += sign > 0 ? f.cents : -f.cents;
-    if (w.orders === 0) this.#windows.delete(m);
-    this.#dirty.add(m);
+    this.#dirty.add(m); // a window at zero is dropped by emit(), so a retract and re-add reuse it
   }
 
   /** Rows of the windows changed since the last emit. */
@@ -111,8 +110,11 @@ export class SalesPerMinuteView {
     const delta: TableDelta = { upserts: [], deletes: [] };
     for (const m of this.#dirty) {
       const w = this.#windows.get(m);
-      if (w) delta.upserts.push(windowRow(m, w.orders, w.units, w.cents));
-      else delta.deletes.push({ window_start: instant(BigInt(m) * MINUTE_NS) });
+      if (w && w.orders !== 0) delta.upserts.push(windowRow(m, w.orders, w.units, w.cents));
+      else {
+        this.#windows.delete(m);
+        delta.deletes.push({ window_start: instant(BigInt(m) * MINUTE_NS) });
+      }
     }
     this.#dirty.clear();
     return delta;

@@ -47,6 +47,8 @@ Deno.test("SalesPerMinuteView counts changes to windows behind the watermark and
     statusId: 1,
     customerId: null,
     eventNs: BigInt(minute) * 60_000_000_000n,
+    minute,
+    day: 0,
     sale: true,
     units: 1,
     cents: 100n,

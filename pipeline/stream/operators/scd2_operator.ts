@@ -10,7 +10,13 @@ import { type Row, Timestamp } from "../../value/mod.ts";
 import { EventChecker } from "./event_check.ts";
 import { type Key, type KeyCodec, keyCodec, readKey, writeKey } from "./key_codec.ts";
 import { utc } from "./mirror_operator.ts";
-import type { Operator, OutputTable, TableChanges } from "./operator.ts";
+import {
+  APPLY_CHECKED,
+  type CheckedOperator,
+  INPUT_DEFS,
+  type OutputTable,
+  type TableChanges,
+} from "./operator.ts";
 import {
   byPosition,
   decodeHistory,
@@ -80,10 +86,11 @@ export function scd2Table(source: TableDef = CUSTOMERS, name = `${source.name}_s
  *
  * State per key: its applied changes in one compact JSON text (kept so a late change can be placed exactly).
  */
-export class Scd2Operator implements Operator {
+export class Scd2Operator implements CheckedOperator {
   readonly name: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly OutputTable[];
+  readonly [INPUT_DEFS]: readonly TableDef[];
   readonly #source: string;
   readonly #columns: readonly string[];
   readonly #tracked: readonly string[];
@@ -107,6 +114,7 @@ export class Scd2Operator implements Operator {
     }
     this.#codec = keyCodec(source.key.map((k) => source.columns.find((c) => c.name === k)!));
     this.#checker = new EventChecker(source);
+    this[INPUT_DEFS] = [source];
   }
 
   /** Number of keys with history. */
@@ -116,6 +124,10 @@ export class Scd2Operator implements Operator {
 
   apply(events: readonly ChangeEvent[]): TableChanges {
     this.#checker.assertAll(events);
+    return this[APPLY_CHECKED](events);
+  }
+
+  [APPLY_CHECKED](events: readonly ChangeEvent[]): TableChanges {
     const byKey = new Map<Key, ChangeEvent[]>();
     for (const e of events) {
       if (e.table !== this.#source) continue;
