@@ -305,3 +305,109 @@ Deno.test("stack: `up` names a service that crashes at start, shows its log and 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("stack: Debezium captures a PostgreSQL insert through pgoutput into Kafka", async () => {
+  const { kafka, connect, postgres } = stackEnv();
+  const id = crypto.randomUUID().replaceAll("-", "").slice(0, 10);
+  const schema = `stacktest_${id}`;
+  const name = `stack-test-${id}`;
+  const prefix = `stacktest${id}`;
+  const topic = `${prefix}.${schema}.items`;
+  const db = new pg.Client({ ...postgres });
+  await db.connect();
+  const client = new Kafka({ clientId: "stack-test", brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+  const consumer = client.consumer({ groupId: `stack-test-${id}` });
+  const admin = client.admin();
+  try {
+    await db.query(`CREATE SCHEMA ${schema}`);
+    await db.query(`CREATE TABLE ${schema}.items (id int PRIMARY KEY, price numeric(10,2) NOT NULL)`);
+    await db.query(`INSERT INTO ${schema}.items VALUES (1, 2.99)`);
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    const put = await fetch(`${connect.url}/connectors/${name}/config`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        "connector.class": "io.debezium.connector.postgresql.PostgresConnector",
+        "plugin.name": "pgoutput",
+        "database.hostname": postgres.host,
+        "database.port": String(postgres.port),
+        "database.user": postgres.user,
+        "database.password": postgres.password,
+        "database.dbname": postgres.database,
+        "topic.prefix": prefix,
+        "table.include.list": `${schema}.items`,
+        "slot.name": `slot_${id}`,
+        "publication.name": `pub_${id}`,
+        "publication.autocreate.mode": "filtered",
+      }),
+    });
+    assert.ok(
+      put.status === 201 || put.status === 200,
+      `PUT config answered ${put.status}: ${await put.text()}`,
+    );
+
+    await consumer.connect();
+    const events: { op: string; id: number; price: string }[] = [];
+    // kafkajs resolves a subscription when it is made, so the topic must exist before Debezium writes to it.
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const done = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`Debezium delivered ${JSON.stringify(events)} within 90 s`)),
+        90_000,
+      );
+      consumer.run({
+        eachMessage: ({ topic: t, message }) => {
+          if (t !== topic || message.value === null) return Promise.resolve();
+          const { payload } = JSON.parse(String(message.value));
+          // price is numeric(10,2): Debezium sends the unscaled value in base64 with the scale in the schema.
+          const unscaled = BigInt(
+            `0x${
+              [...atob(payload.after.price)].map((c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join(
+                "",
+              )
+            }`,
+          );
+          events.push({ op: payload.op, id: payload.after.id, price: (Number(unscaled) / 100).toFixed(2) });
+          if (events.some((e) => e.op === "c")) {
+            clearTimeout(timer);
+            resolve();
+          }
+          return Promise.resolve();
+        },
+      }).catch(reject);
+    });
+    // Wait until the connector's task runs (the snapshot is then under way), then change the table.
+    const deadline = Date.now() + 60_000;
+    while (true) {
+      const status = await (await fetch(`${connect.url}/connectors/${name}/status`)).json();
+      if (status.tasks?.[0]?.state === "RUNNING") break;
+      assert.notEqual(status.tasks?.[0]?.state, "FAILED", status.tasks?.[0]?.trace);
+      assert.ok(Date.now() < deadline, `connector not RUNNING after 60 s: ${JSON.stringify(status)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await db.query(`INSERT INTO ${schema}.items VALUES (2, 20000.00)`);
+    await done;
+    assert.deepEqual(events, [{ op: "r", id: 1, price: "2.99" }, { op: "c", id: 2, price: "20000.00" }]);
+  } finally {
+    await consumer.disconnect();
+    await fetch(`${connect.url}/connectors/${name}`, { method: "DELETE" }).then((r) => r.body?.cancel());
+    // The slot stays active until the task has let go of it.
+    for (let i = 0; i < 40; i++) {
+      const slot = await db.query("SELECT active FROM pg_replication_slots WHERE slot_name = $1", [
+        `slot_${id}`,
+      ]);
+      if (slot.rowCount === 0) break;
+      if (!slot.rows[0].active) {
+        await db.query("SELECT pg_drop_replication_slot($1)", [`slot_${id}`]);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await db.query(`DROP PUBLICATION IF EXISTS pub_${id}`);
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await db.end();
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.disconnect();
+  }
+});
