@@ -3,14 +3,14 @@
  * commits the ids it saw together with the checkpoint in one atomic file write (temp file + rename), then
  * acknowledges to Kafka. Started again after a SIGKILL, it resumes from the checkpoint in that file.
  *
- * Usage: deno run -A cdc_kafka_consumer_child.ts <brokers> <topic prefix> <group> <sink file>
+ * Usage: deno run -A cdc_kafka_consumer_child.ts <brokers> <topic prefix> <group> <sink file> [pause ms per batch]
  *
  * @module
  */
 import { mergeCheckpoints, type SourceCheckpoint } from "../../pipeline/cdc/source/change_source.ts";
 import { KafkaSource } from "../../pipeline/cdc/source/kafka_source.ts";
 
-const [brokerList, prefix, groupId, sinkPath] = Deno.args;
+const [brokerList, prefix, groupId, sinkPath, pause = "0"] = Deno.args;
 let state: { checkpoint: SourceCheckpoint; ids: number[] } = { checkpoint: {}, ids: [] };
 try {
   state = JSON.parse(await Deno.readTextFile(sinkPath));
@@ -23,6 +23,7 @@ const source = new KafkaSource({
   topicPrefix: prefix,
   from: state.checkpoint,
   onAssign: () => state.checkpoint, // the sink's checkpoint is the truth for every partition
+  sessionTimeoutMs: 6000, // the broker's minimum: the killed member's partitions move quickly
 });
 Deno.addSignalListener("SIGTERM", async () => {
   await source.close();
@@ -37,4 +38,6 @@ for (;;) {
   await Deno.writeTextFile(tmp, JSON.stringify(state));
   await Deno.rename(tmp, sinkPath);
   await source.commit(batch.checkpoint);
+  // A slow sink, so that the test's SIGKILL lands mid-stream on any machine.
+  if (Number(pause) > 0) await new Promise((r) => setTimeout(r, Number(pause)));
 }

@@ -89,14 +89,23 @@ export async function deleteTopics(kafka: Kafka, prefix: string): Promise<void> 
 
 /** Produces the customer changes of `ids` (keyed, so each id stays in one partition). */
 export async function produceCustomers(producer: Producer, prefix: string, ids: number[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    await producer.send({
-      topic: fixtureTopic(customerChange(prefix, 0)),
-      messages: chunk.map((id) => ({
-        key: debeziumKey(customerChange(prefix, id)),
-        value: debeziumMessage(customerChange(prefix, id)),
-      })),
-    });
+  for (let i = 0; i < ids.length; i += 200) {
+    const messages = ids.slice(i, i + 200).map((id) => ({
+      key: debeziumKey(customerChange(prefix, id)),
+      value: debeziumMessage(customerChange(prefix, id)),
+    }));
+    const topic = fixtureTopic(customerChange(prefix, 0));
+    for (let attempt = 1;; attempt++) {
+      try {
+        await producer.send({ topic, messages });
+        break;
+      } catch (e) {
+        // Right after creation a partition's leader may not be known to every client yet.
+        if (attempt >= 30 || !/does not host this topic-partition|leader/i.test((e as Error).message)) {
+          throw e;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
 }

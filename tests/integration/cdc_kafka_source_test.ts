@@ -87,9 +87,9 @@ Deno.test("KafkaSource resumes after a SIGKILL mid-stream from the sink's checkp
   const dir = await Deno.makeTempDir({ prefix: "cdc-kill-" });
   const sink = `${dir}/sink.json`;
   const child = new URL("./cdc_kafka_consumer_child.ts", import.meta.url).pathname;
-  const spawn = () =>
+  const spawn = (pauseMs: number) =>
     new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", child, brokers().join(","), prefix, `${prefix}-g`, sink],
+      args: ["run", "-A", child, brokers().join(","), prefix, `${prefix}-g`, sink, String(pauseMs)],
       stdout: "null",
       stderr: "piped",
     }).spawn();
@@ -111,7 +111,7 @@ Deno.test("KafkaSource resumes after a SIGKILL mid-stream from the sink's checkp
   try {
     const all = Array.from({ length: 3000 }, (_, i) => i + 1);
     await produceCustomers(producer, prefix, all.slice(0, 2000));
-    let proc = spawn();
+    let proc = spawn(100);
     await waitFor(500, proc);
     proc.kill("SIGKILL");
     await proc.status;
@@ -119,7 +119,7 @@ Deno.test("KafkaSource resumes after a SIGKILL mid-stream from the sink's checkp
     const atKill = (await committed()).length;
     assert.ok(atKill < 2000, `killed mid-stream (${atKill} committed)`);
     await produceCustomers(producer, prefix, all.slice(2000));
-    proc = spawn();
+    proc = spawn(0);
     await waitFor(3000, proc);
     proc.kill("SIGTERM");
     await proc.status;
@@ -131,5 +131,85 @@ Deno.test("KafkaSource resumes after a SIGKILL mid-stream from the sink's checkp
     await producer.disconnect();
     await deleteTopics(kafka, prefix);
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("KafkaSource stops fetching while maxBuffered records wait to be pulled", async () => {
+  const kafka = kafkaClient();
+  const prefix = uniquePrefix("bp");
+  await createTopic(kafka, prefix, 1);
+  const producer = kafka.producer();
+  await producer.connect();
+  const source = new KafkaSource({
+    brokers: brokers(),
+    groupId: `${prefix}-g`,
+    topicPrefix: prefix,
+    maxBuffered: 100,
+  });
+  try {
+    await produceCustomers(producer, prefix, Array.from({ length: 1000 }, (_, i) => i + 1));
+    const first = await source.next({ maxRecords: 10, maxWaitMs: 10_000 });
+    assert.equal(first.records.length, 10);
+    await new Promise((r) => setTimeout(r, 1500)); // the fetch loop runs on while nobody pulls
+    assert.ok(source.buffered <= 100, `${source.buffered} records buffered`);
+    let total = first.records.length;
+    while (total < 1000) total += (await source.next({ maxRecords: 500, maxWaitMs: 2000 })).records.length;
+    assert.equal(total, 1000);
+  } finally {
+    await source.close();
+    await producer.disconnect();
+    await deleteTopics(kafka, prefix);
+  }
+});
+
+Deno.test("KafkaSource reports rebalanced partitions to the caller and two members together skip nothing", async () => {
+  const kafka = kafkaClient();
+  const prefix = uniquePrefix("rebal");
+  await createTopic(kafka, prefix, 4);
+  const producer = kafka.producer();
+  await producer.connect();
+  // The processor's side: one committed checkpoint and the ids it committed, shared by both members.
+  let committed: SourceCheckpoint = {};
+  const ids: number[] = [];
+  const assignments: Record<string, string[][]> = { a: [], b: [] };
+  const member = (name: string) =>
+    new KafkaSource({
+      brokers: brokers(),
+      groupId: `${prefix}-g`,
+      topicPrefix: prefix,
+      onAssign: (partitions) => {
+        assignments[name].push(partitions);
+        return committed; // the caller fences and answers with its committed positions
+      },
+    });
+  const pull = async (s: KafkaSource) => {
+    const b = await s.next({ maxRecords: 50, maxWaitMs: 300 });
+    for (const r of b.records) if (r.kind === "change") ids.push(Number(r.event.key.customer_id));
+    committed = mergeCheckpoints(committed, b.checkpoint);
+    await s.commit(b.checkpoint);
+  };
+  const a = member("a");
+  const b = member("b");
+  try {
+    const all = Array.from({ length: 800 }, (_, i) => i + 1);
+    await produceCustomers(producer, prefix, all.slice(0, 400));
+    while (ids.length < 100) await pull(a);
+    await produceCustomers(producer, prefix, all.slice(400));
+    const deadline = Date.now() + 90_000;
+    while (new Set(ids).size < 800) {
+      assert.ok(Date.now() < deadline, `only ${new Set(ids).size} of 800 after the rebalance`);
+      await pull(a);
+      await pull(b);
+    }
+    assert.deepEqual([...new Set(ids)].sort((x, y) => x - y), all);
+    assert.ok(assignments.b.flat().length > 0, "the new member was asked where its partitions resume");
+    assert.ok(assignments.a.length >= 2, "the first member was asked again after the rebalance");
+    assert.equal(new Set([...a.assigned, ...b.assigned]).size, 4, "every partition has an owner");
+    assert.equal(a.assigned.filter((p) => b.assigned.includes(p)).length, 0, "and only one");
+  } finally {
+    await a.close();
+    await b.close();
+    await producer.disconnect();
+    await deleteTopics(kafka, prefix);
   }
 });

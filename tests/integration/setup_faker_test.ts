@@ -6,6 +6,7 @@
  * Fails (never skips) when the stack is not up.
  */
 import assert from "node:assert/strict";
+import { DeleteBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { Kafka, logLevel } from "kafkajs";
 import { ECOMMERCE_TABLES } from "../../pipeline/catalog/mod.ts";
 import { stackEnv } from "../../scripts/stack/env.ts";
@@ -29,7 +30,15 @@ const url = `postgres://${encodeURIComponent(pg.user)}:${
   encodeURIComponent(pg.password)
 }@${pg.host}:${pg.port}/${run}`;
 const names = { name: run.replaceAll("_", "-"), topicPrefix: run, slot: run, publication: run };
-const setupOptions = { dialect: "postgres" as const, url, names, connectUrl: env.connect.url };
+const bucket = run.replaceAll("_", "-");
+const setupOptions = {
+  dialect: "postgres" as const,
+  url,
+  names,
+  connectUrl: env.connect.url,
+  lake: `s3://${bucket}/lake`,
+  s3: env.minio,
+};
 const kafka = new Kafka({ clientId: run, brokers: env.kafka.brokers, logLevel: logLevel.NOTHING });
 
 /** Everything setup could change: schema, triggers, capture settings and every row. */
@@ -63,6 +72,16 @@ async function counts(db: SourceDb): Promise<Record<string, number>> {
 
 async function cleanUp(): Promise<void> {
   await deleteConnector(env.connect.url, names.name).catch((e) => console.error(`cleanup: ${e.message}`));
+  const s3 = new S3Client({
+    endpoint: env.minio.endpoint,
+    region: env.minio.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: env.minio.accessKeyId, secretAccessKey: env.minio.secretAccessKey },
+  });
+  await s3.send(new DeleteBucketCommand({ Bucket: bucket })).catch((e) => {
+    if (e?.$metadata?.httpStatusCode !== 404) console.error(`cleanup: bucket ${bucket}: ${e.message}`);
+  });
+  s3.destroy();
   const admin = openPostgres({ ...pg, database: "postgres" });
   try {
     // The slot stays active for a moment after the connector is deleted.
@@ -105,8 +124,14 @@ Deno.test({
         "schema",
         "capture",
         "seed",
+        "bucket",
         "connector",
       ]);
+      assert.deepEqual(first.steps.find((s) => s.step === "bucket"), {
+        step: "bucket",
+        changed: true,
+        detail: `bucket ${bucket} created`,
+      });
 
       const db = openPostgres(pg);
       try {

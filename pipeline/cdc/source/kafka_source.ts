@@ -41,6 +41,11 @@ export interface KafkaSourceOptions {
   maxBuffered?: number;
   /** @default "lakestream-cdc" */
   clientId?: string;
+  /**
+   * How long the group waits for a member that stopped heartbeating (a killed process) before moving its
+   * partitions. @default 30000
+   */
+  sessionTimeoutMs?: number;
   clock?: Clock;
   backoff?: Backoff;
 }
@@ -124,6 +129,11 @@ export class KafkaSource implements ChangeSource {
     }
   }
 
+  /** Records fetched and waiting to be pulled (at most `maxBuffered`). */
+  get buffered(): number {
+    return this.#buffer.length;
+  }
+
   /** Streams of the current assignment. */
   get assigned(): string[] {
     return [...this.#assigned].sort();
@@ -135,8 +145,8 @@ export class KafkaSource implements ChangeSource {
       groupId: this.#options.groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: this.#options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3000, Math.floor((this.#options.sessionTimeoutMs ?? 30_000) / 3)),
     });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.stats.rebalances++;
