@@ -98,3 +98,32 @@ Deno.test("readDeletionVector() reads table-with-dv-small's vector and checks si
 Deno.test("crc32() matches the standard check value", () => {
   assert.equal(crc32(new TextEncoder().encode("123456789")), 0xcbf43926);
 });
+
+/** Z85 text of bytes padded to a multiple of 4 (as Delta's Base85Codec pads inline vectors). */
+function encodeZ85(bytes: Uint8Array): string {
+  const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+  const padded = new Uint8Array(Math.ceil(bytes.length / 4) * 4);
+  padded.set(bytes);
+  let out = "";
+  for (let i = 0; i < padded.length; i += 4) {
+    let v = ((padded[i] << 24) | (padded[i + 1] << 16) | (padded[i + 2] << 8) | padded[i + 3]) >>> 0;
+    let group = "";
+    for (let j = 0; j < 5; j++) {
+      group = alphabet[v % 85] + group;
+      v = Math.floor(v / 85);
+    }
+    out += group;
+  }
+  return out;
+}
+
+Deno.test("readDeletionVector() decodes an inline (Z85) vector without touching storage", async () => {
+  const bitmapBytes = bitmap([...u32(12346), ...u32(1), ...u16(0), ...u16(2), ...u32(16), ...u16(0), ...u16(5), ...u16(9)]);
+  const dv = {
+    storageType: "i" as const,
+    pathOrInlineDv: encodeZ85(bitmapBytes),
+    sizeInBytes: bitmapBytes.length,
+    cardinality: 3,
+  };
+  assert.deepEqual(await readDeletionVector(new MemoryStore(), dv), [0, 5, 9]);
+});
