@@ -1,0 +1,486 @@
+/**
+ * The stream processor's engine: exactly-once micro-batches from a change source into Delta tables.
+ *
+ * Exactly once = deterministic batches + idempotent per-table commits + restorable state:
+ * 1. Batches: records are pulled until `maxBatchEvents` or `maxBatchMs` after the batch's first record; batch
+ *    ids are 1, 2, … per job.
+ * 2. Write-ahead: before batch b is applied, `_checkpoints/<job>/offsets/<b>.json` is written with
+ *    put-if-absent, holding b's start and end source checkpoints, record count and digest. This fixes b's
+ *    range forever and fences: of two instances only one claims b; the other is stale and stops
+ *    ({@linkcode FencedError}) without committing anything for b.
+ * 3. The operators turn b's events into per-table upserts and deletes; each changed table gets ONE atomic
+ *    Delta commit with both and `txn {appId: job, version: b}` (a table already at b or later skips it), all
+ *    tables of a batch concurrently; `_quarantine` gets the messages that could not be applied, and
+ *    `_pipeline_metrics` one row for the batch (committed last, so its time is the batch's commit time).
+ *    Each table's snapshot stays in memory and advances with its own commits: no log reload per batch. A
+ *    conflict (background compaction, another instance) reloads that table and redoes its commit.
+ * 4. Then `commits/<b>.json`; every N batches or T ms (and on a graceful stop) the operator state with the
+ *    source checkpoint after b goes to `state/<b>.bin` (one object, then the `state/_latest` pointer), then
+ *    the source may acknowledge that checkpoint upstream, and WAL and state objects before the previous
+ *    snapshot are removed (one older snapshot is kept as a margin).
+ * 5. Recovery: the latest state snapshot s (or empty operators and the source's initial position), then each
+ *    WAL entry after s is re-read from the source restarted at s's checkpoint ({@linkcode RangeReader}:
+ *    exactly its records, checked by count and digest), applied, and committed with its batch id (tables
+ *    holding it skip; batches with a commit marker skip the lake entirely). A range the source cannot
+ *    reproduce fails with an error naming the job, batch and range.
+ *
+ * The operators are deterministic (same events, any batch split → same tables) and batches are fixed by the
+ * WAL, so a batch replayed after a crash writes exactly what the first attempt would have.
+ *
+ * @module
+ */
+import type { ChangeEvent } from "../cdc/change_event.ts";
+import { quarantineRow } from "../cdc/quarantine.ts";
+import type { ChangeSource, SourceCheckpoint } from "../cdc/source/change_source.ts";
+import { Timestamp } from "../value/mod.ts";
+import { CheckpointLog } from "./checkpoint_log.ts";
+import type { Lake } from "./lake.ts";
+import { type Logger, silentLogger } from "./logger.ts";
+import {
+  type EventProblem,
+  MirrorOperator,
+  type OperatorOptions,
+  OperatorSet,
+  type OutputTable,
+  Scd2Operator,
+  type TableChanges,
+} from "./operators/mod.ts";
+import { createOperators } from "./operators/operator_set.ts";
+import { PendingBatch } from "./pending_batch.ts";
+import { PIPELINE_METRICS, problemRow, QUARANTINE } from "./pipeline_tables.ts";
+import { pullBatch } from "./pull_batch.ts";
+import { RangeReader } from "./range_reader.ts";
+import { StreamMetrics } from "./stream_metrics.ts";
+import { TableSink } from "./table_sink.ts";
+import { sameCheckpoint, type WalEntry } from "./wal_entry.ts";
+import type { ParquetCompression } from "../delta/write/parquet_file.ts";
+
+/** Opens the change source at a checkpoint (null: the source's initial position, e.g. a snapshot first). */
+export type SourceFactory = (from: SourceCheckpoint | null) => ChangeSource | Promise<ChangeSource>;
+
+/** Options of {@linkcode StreamEngine.open}. */
+export interface EngineOptions {
+  /** Job name: the checkpoint folder and the Delta `txn` application id. */
+  job: string;
+  lake: Lake;
+  openSource: SourceFactory;
+  /** Options of the default operators. */
+  operators?: OperatorOptions;
+  /** Builds the operators (must build the same ones every time). @default the product's operators */
+  createOperators?: () => OperatorSet;
+  /** This instance's id, recorded in the WAL. @default a random UUID */
+  instance?: string;
+  /** Records per batch at most. @default 10000 */
+  maxBatchEvents?: number;
+  /** Latency budget of a batch from its first record. @default 200 */
+  maxBatchMs?: number;
+  /** How long one pull waits for a first record before the engine reports idle. @default 500 */
+  idleWaitMs?: number;
+  /** State snapshot every this many batches. @default 100 */
+  stateEveryBatches?: number;
+  /** State snapshot at least this often while batches commit, in ms. @default 30000 */
+  stateEveryMs?: number;
+  /** Recovery gives up on a WAL range when the source returns nothing new for this long. @default 60000 */
+  replayTimeoutMs?: number;
+  /** Commit attempts per table per batch on conflicts. @default 10 */
+  maxCommitAttempts?: number;
+  /** Wall clock in ms since the epoch (commit times, metrics). @default Date.now */
+  now?: () => number;
+  /** Monotonic clock in ms (batch deadlines, durations). @default performance.now */
+  monotonic?: () => number;
+  /** Data file compression. @default "snappy" */
+  compression?: ParquetCompression;
+  metrics?: StreamMetrics;
+  logger?: Logger;
+}
+
+/** What one batch did. */
+export interface BatchInfo {
+  batch: number;
+  /** True for a WAL entry re-applied during recovery. */
+  replayed: boolean;
+  /** Change events in the batch. */
+  events: number;
+  /** Records plus quarantined messages. */
+  records: number;
+  quarantined: number;
+  /** Rows upserted or deleted, all tables. */
+  rowsOut: number;
+  /** Per table: the version committed (null: skipped or unchanged). */
+  versions: Record<string, number | null>;
+  durationMs: number;
+  /** Oldest source commit in the batch → every table committed, ms (null without events). */
+  latencyMs: number | null;
+}
+
+/** The result of {@linkcode StreamEngine.step}. */
+export type StepResult = { kind: "idle" } | { kind: "batch"; info: BatchInfo };
+
+function isEmpty(cp: SourceCheckpoint): boolean {
+  for (const _ in cp) return false;
+  return true;
+}
+
+/** Runs operators over a change source into lake tables, exactly once. Open with {@linkcode StreamEngine.open}. */
+export class StreamEngine {
+  readonly job: string;
+  readonly instance: string;
+  readonly metrics: StreamMetrics;
+  readonly log: CheckpointLog;
+  /** Lake tables by name, with their latest snapshots. */
+  readonly sinks: ReadonlyMap<string, TableSink>;
+  readonly #o: EngineOptions;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #mono: () => number;
+  readonly #ops: OperatorSet;
+  #source: ChangeSource;
+  #position: SourceCheckpoint;
+  #carry = new PendingBatch();
+  #lastBatch: number;
+  #stateBatch: number;
+  #previousStateBatch: number;
+  #stateAt: number;
+  #closed = false;
+
+  private constructor(
+    o: EngineOptions,
+    log: CheckpointLog,
+    ops: OperatorSet,
+    source: ChangeSource,
+    position: SourceCheckpoint,
+    stateBatch: number,
+  ) {
+    this.#o = o;
+    this.job = o.job;
+    this.instance = o.instance ?? crypto.randomUUID();
+    this.metrics = o.metrics ?? new StreamMetrics();
+    this.#logger = o.logger ?? silentLogger;
+    this.#now = o.now ?? Date.now;
+    this.#mono = o.monotonic ?? (() => performance.now());
+    this.log = log;
+    this.#ops = ops;
+    this.#source = source;
+    this.#position = position;
+    this.#lastBatch = stateBatch;
+    this.#stateBatch = stateBatch;
+    this.#previousStateBatch = stateBatch;
+    this.#stateAt = this.#mono();
+    const cdf = new Set(
+      ops.operators.filter((op) => op instanceof MirrorOperator || op instanceof Scd2Operator)
+        .flatMap((op) => op.outputs.map((t) => t.name)),
+    );
+    const sinks = new Map<string, TableSink>();
+    const tables: OutputTable[] = [...ops.outputs, QUARANTINE, PIPELINE_METRICS];
+    for (const table of tables) {
+      sinks.set(
+        table.name,
+        new TableSink(o.lake.open(table.name), table, {
+          appId: o.job,
+          changeDataFeed: cdf.has(table.name),
+          maxAttempts: o.maxCommitAttempts,
+          now: this.#now,
+          compression: o.compression,
+          onConflict: (e, attempt) => {
+            this.metrics.conflicts.inc({ table: table.name });
+            this.#logger.warn("commit conflict, retrying on a fresh snapshot", {
+              table: table.name,
+              attempt,
+              error: e.message,
+            });
+          },
+        }),
+      );
+    }
+    this.sinks = sinks;
+  }
+
+  /**
+   * Opens the job: restores the latest state snapshot, re-applies the WAL entries after it (recovery), and
+   * returns the engine ready for new batches. On failure everything it opened is closed.
+   */
+  static async open(options: EngineOptions): Promise<StreamEngine> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(options.job)) {
+      throw new TypeError(`Cannot run job "${options.job}": use letters, digits, ".", "_" and "-"`);
+    }
+    const log = new CheckpointLog(options.lake.open(`_checkpoints/${options.job}`), options.job);
+    const saved = await log.latestState();
+    const ops = options.createOperators?.() ?? new OperatorSet(createOperators(options.operators));
+    if (saved) ops.restore(saved.state);
+    const position = saved?.checkpoint ?? {};
+    const entries = await log.entriesAfter(saved?.batch ?? 0);
+    if (entries.length > 0 && !sameCheckpoint(entries[0].start, position)) {
+      throw new Error(
+        `Cannot recover job "${options.job}": WAL entry ${entries[0].batch} starts at ${
+          JSON.stringify(entries[0].start)
+        }, but the state snapshot of batch ${saved?.batch ?? 0} ends at ${JSON.stringify(position)}`,
+      );
+    }
+    const source = await options.openSource(isEmpty(position) ? null : position);
+    const engine = new StreamEngine(options, log, ops, source, position, saved?.batch ?? 0);
+    try {
+      await engine.#recover(entries);
+    } catch (e) {
+      await engine.close({ saveState: false });
+      throw e;
+    }
+    return engine;
+  }
+
+  async #recover(entries: readonly WalEntry[]): Promise<void> {
+    if (entries.length === 0) {
+      this.#logger.info("job opened", { job: this.job, batch: this.#lastBatch, instance: this.instance });
+      return;
+    }
+    this.#logger.info("recovering", {
+      job: this.job,
+      from: this.#stateBatch,
+      to: entries[entries.length - 1].batch,
+      instance: this.instance,
+    });
+    const reader = new RangeReader(this.#source, this.job, entries, {
+      timeoutMs: this.#o.replayTimeoutMs,
+      now: this.#mono,
+    });
+    for (const entry of entries) {
+      const batch = await reader.read();
+      await this.#process(entry.batch, batch, true);
+      this.#position = entry.end;
+      this.#lastBatch = entry.batch;
+    }
+    this.#carry = reader.takeOverflow();
+    this.#logger.info("recovered", { job: this.job, batch: this.#lastBatch, replayed: entries.length });
+  }
+
+  /** The last batch every table holds. */
+  get lastBatch(): number {
+    return this.#lastBatch;
+  }
+
+  /** The source checkpoint after the last batch. */
+  get position(): SourceCheckpoint {
+    return { ...this.#position };
+  }
+
+  /**
+   * Pulls and commits the next batch. Returns idle when nothing arrived within `idleWaitMs`. Aborting `stop`
+   * closes the batch being gathered early and commits what it holds (graceful stop). Throws
+   * {@linkcode FencedError} when another instance claimed the batch first; the engine must then be closed and
+   * the job reopened (recovery) before it commits anything again.
+   */
+  async step(stop?: AbortSignal): Promise<StepResult> {
+    if (this.#closed) throw new Error(`Cannot run job "${this.job}": the engine is closed`);
+    const pending = await pullBatch(this.#source, {
+      maxEvents: this.#o.maxBatchEvents ?? 10_000,
+      maxBatchMs: this.#o.maxBatchMs ?? 200,
+      idleWaitMs: this.#o.idleWaitMs ?? 500,
+      now: this.#mono,
+      signal: stop,
+    }, this.#carry);
+    if (pending.size === 0) {
+      // A checkpoint without records (e.g. the end of a snapshot) joins the next batch.
+      this.#carry = pending;
+      return { kind: "idle" };
+    }
+    this.#carry = new PendingBatch();
+    const batch = this.#lastBatch + 1;
+    const end = { ...this.#position, ...pending.checkpoint };
+    await this.log.claim({
+      job: this.job,
+      batch,
+      start: this.#position,
+      end,
+      records: pending.size,
+      digest: pending.digest.value,
+      instance: this.instance,
+      createdAt: this.#now(),
+    });
+    const info = await this.#process(batch, pending, false);
+    this.#position = end;
+    this.#lastBatch = batch;
+    const every = this.#o.stateEveryBatches ?? 100;
+    const everyMs = this.#o.stateEveryMs ?? 30_000;
+    if (batch - this.#stateBatch >= every || this.#mono() - this.#stateAt >= everyMs) await this.saveState();
+    return { kind: "batch", info };
+  }
+
+  /** Applies the operators; events they reject are left out and returned as problems. */
+  #apply(events: ChangeEvent[]): { changes: TableChanges; problems: EventProblem[] } {
+    try {
+      return { changes: this.#ops.apply(events), problems: [] };
+    } catch (e) {
+      // A bad event leaves every operator unchanged: quarantine the ones named and apply the rest.
+      if (!(e instanceof TypeError)) throw e;
+      const problems = this.#ops.problems(events);
+      if (problems.length === 0) throw e;
+      const bad = new Set(problems.map((p) => p.event));
+      return { changes: this.#ops.apply(events.filter((x) => !bad.has(x))), problems };
+    }
+  }
+
+  async #process(batch: number, pending: PendingBatch, replayed: boolean): Promise<BatchInfo> {
+    const t0 = this.#mono();
+    const events: ChangeEvent[] = [];
+    for (const r of pending.records) {
+      if (r.kind === "change") events.push(r.event);
+      else {
+        this.metrics.ignored.inc({ kind: r.kind });
+        if (r.kind === "truncate") {
+          this.#logger.warn("truncate ignored: the operators apply row changes only", {
+            table: r.table,
+            position: r.position,
+          });
+        }
+      }
+    }
+    const { changes, problems } = this.#apply(events);
+    const quarantined = [...pending.quarantined.map(quarantineRow), ...problems.map(problemRow)];
+    for (const p of problems) {
+      this.#logger.warn("event quarantined", {
+        table: p.event.table,
+        position: p.event.position,
+        problem: p.problem,
+      });
+    }
+    if (quarantined.length > 0) changes.set(QUARANTINE.name, { upserts: quarantined, deletes: [] });
+    let rowsOut = 0;
+    for (const d of changes.values()) rowsOut += d.upserts.length + d.deletes.length;
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    for (const e of events) {
+      const ms = e.commitTs.epochMillis;
+      if (ms < minTs) minTs = ms;
+      if (ms > maxTs) maxTs = ms;
+    }
+    const versions: Record<string, number | null> = {};
+    const done = replayed && await this.log.isCommitted(batch);
+    if (!done) {
+      const results = await Promise.all(
+        [...changes].map(([name, delta]) => this.#sink(name).commit(batch, delta)),
+      );
+      for (const r of results) versions[r.table] = r.version;
+    }
+    const committedAt = this.#now();
+    const info: BatchInfo = {
+      batch,
+      replayed,
+      events: events.length,
+      records: pending.size,
+      quarantined: quarantined.length,
+      rowsOut,
+      versions,
+      durationMs: this.#mono() - t0,
+      latencyMs: events.length ? committedAt - minTs : null,
+    };
+    if (!done && (events.length > 0 || quarantined.length > 0)) {
+      const tables: Record<string, { upserts: number; deletes: number }> = {};
+      for (const [name, d] of changes) {
+        tables[name] = { upserts: d.upserts.length, deletes: d.deletes.length };
+      }
+      const row = {
+        batch_id: BigInt(batch),
+        job: this.job,
+        instance: this.instance,
+        committed_at: Timestamp.fromMillis(committedAt),
+        events: BigInt(events.length),
+        rows_out: BigInt(rowsOut),
+        quarantined: BigInt(quarantined.length),
+        duration_ms: BigInt(Math.round(this.#mono() - t0)),
+        latency_ms: events.length ? BigInt(committedAt - minTs) : null,
+        lag_ms: events.length ? BigInt(committedAt - maxTs) : null,
+        min_source_ts: events.length ? Timestamp.fromMillis(minTs) : null,
+        max_source_ts: events.length ? Timestamp.fromMillis(maxTs) : null,
+        tables: JSON.stringify(tables),
+        replayed,
+      };
+      const r = await this.#sink(PIPELINE_METRICS.name).commit(batch, { upserts: [row], deletes: [] });
+      versions[r.table] = r.version;
+    }
+    if (!done) await this.log.markCommitted(batch, versions);
+    this.#record(info, events, changes, pending, committedAt, maxTs);
+    return info;
+  }
+
+  #sink(name: string): TableSink {
+    const sink = this.sinks.get(name);
+    if (!sink) {
+      throw new Error(`Cannot commit to table "${name}" of job "${this.job}": no operator declares it`);
+    }
+    return sink;
+  }
+
+  #record(
+    info: BatchInfo,
+    events: readonly ChangeEvent[],
+    changes: TableChanges,
+    pending: PendingBatch,
+    committedAt: number,
+    maxTs: number,
+  ): void {
+    const m = this.metrics;
+    const perTable = new Map<string, number>();
+    for (const e of events) {
+      perTable.set(e.table, (perTable.get(e.table) ?? 0) + 1);
+      m.latency.observe(Math.max(0, committedAt - e.commitTs.epochMillis) / 1000);
+    }
+    for (const [table, n] of perTable) m.eventsIn.inc({ table }, n);
+    for (const [table, d] of changes) {
+      if (d.upserts.length) m.rowsOut.inc({ table, kind: "upsert" }, d.upserts.length);
+      if (d.deletes.length) m.rowsOut.inc({ table, kind: "delete" }, d.deletes.length);
+    }
+    if (info.quarantined) m.quarantined.inc({}, info.quarantined);
+    if (events.length) {
+      for (const stream in pending.checkpoint) {
+        m.sourceLag.set(Math.max(0, committedAt - maxTs) / 1000, { stream });
+      }
+    }
+    for (const [table, v] of Object.entries(info.versions)) if (v !== null) m.tableVersion.set(v, { table });
+    m.batches.inc({ mode: info.replayed ? "replayed" : "new" });
+    m.batchDuration.observe(info.durationMs / 1000);
+    m.lastBatch.set(info.batch);
+  }
+
+  /**
+   * Writes the operator state with the checkpoint after the last batch, lets the source acknowledge that
+   * checkpoint, and removes WAL and state objects older than the previous snapshot. Does nothing when the
+   * last snapshot is current.
+   */
+  async saveState(): Promise<void> {
+    this.#stateAt = this.#mono();
+    if (this.#lastBatch === this.#stateBatch) return;
+    const t0 = this.#mono();
+    const state = this.#ops.snapshotState();
+    await this.log.saveState({
+      batch: this.#lastBatch,
+      checkpoint: this.#position,
+      state,
+      instance: this.instance,
+      createdAt: this.#now(),
+    });
+    this.metrics.stateBytes.set(state.length);
+    await this.#source.commit(this.#position);
+    this.#previousStateBatch = this.#stateBatch;
+    this.#stateBatch = this.#lastBatch;
+    const pruned = await this.log.prune(this.#previousStateBatch);
+    this.#logger.debug("state saved", {
+      batch: this.#lastBatch,
+      bytes: state.length,
+      ms: Math.round(this.#mono() - t0),
+      pruned,
+    });
+  }
+
+  /**
+   * Closes the engine: by default writes a final state snapshot (graceful stop), then closes the source.
+   * Idempotent.
+   */
+  async close(options: { saveState?: boolean } = {}): Promise<void> {
+    if (this.#closed) return;
+    try {
+      if (options.saveState ?? true) await this.saveState();
+    } finally {
+      this.#closed = true;
+      await this.#source.close();
+    }
+  }
+}

@@ -1,0 +1,263 @@
+import assert from "node:assert/strict";
+import type { ChangeEvent } from "../cdc/change_event.ts";
+import { quarantineRecord } from "../cdc/quarantine.ts";
+import { MemoryLog, MemorySource } from "../cdc/source/memory_source.ts";
+import type { ObjectStore } from "../delta/storage/object_store.ts";
+import { optimizeTable } from "../delta/write/optimize_table.ts";
+import { Timestamp } from "../value/mod.ts";
+import { asStored, rowsDiffer, tableRows } from "./_lake_rows.ts";
+import { FencedError } from "./fenced_error.ts";
+import { type Lake, memoryLake } from "./lake.ts";
+import { OperatorSet } from "./operators/mod.ts";
+import { commerceHistory } from "./operators/_commerce_history.ts";
+import { Prng } from "./operators/_prng.ts";
+import { randomHistory, SourceSimulator, tableDef } from "./operators/_source_simulator.ts";
+import { TableImage } from "./operators/_table_image.ts";
+import { PIPELINE_METRICS, QUARANTINE } from "./pipeline_tables.ts";
+import { type EngineOptions, StreamEngine } from "./stream_engine.ts";
+
+/** A coherent e-commerce history plus customer changes, as the change events of a source. */
+function history(seed: number, steps = 150): ChangeEvent[] {
+  const sim = new SourceSimulator();
+  const rng = new Prng(seed);
+  commerceHistory(sim, rng, { products: 6, customers: 8, seededOrders: 4, steps });
+  randomHistory(sim, tableDef("customers"), rng, 8, steps / 2);
+  return sim.events;
+}
+
+function logOf(events: readonly ChangeEvent[]): MemoryLog {
+  const log = new MemoryLog();
+  log.append(...events.map((event) => ({ kind: "change" as const, event })));
+  return log;
+}
+
+/** The tables the operators make of all events at once: what every run must end with. */
+function expected(events: readonly ChangeEvent[]): TableImage {
+  const ops = new OperatorSet();
+  const image = new TableImage(ops.outputs);
+  image.apply(ops.apply(events));
+  return image;
+}
+
+async function assertLakeEquals(lake: Lake, image: TableImage): Promise<void> {
+  for (const t of new OperatorSet().outputs) {
+    const rows = await tableRows(lake.open(t.name), t.key);
+    const diff = rowsDiffer(rows, asStored(image.rows(t.name), t.schema), t.name);
+    assert.equal(diff, null, diff ?? "");
+  }
+}
+
+function options(lake: Lake, log: MemoryLog, extra: Partial<EngineOptions> = {}): EngineOptions {
+  return {
+    job: "job",
+    lake,
+    openSource: (from) => new MemorySource(log, { from, pollIntervalMs: 1 }),
+    maxBatchEvents: 40,
+    maxBatchMs: 20,
+    idleWaitMs: 5,
+    stateEveryBatches: 3,
+    ...extra,
+  };
+}
+
+/** Runs batches until the source is drained and closes the engine (graceful stop). */
+async function drain(engine: StreamEngine): Promise<void> {
+  while ((await engine.step()).kind === "batch") { /* next batch */ }
+  await engine.close();
+}
+
+Deno.test("StreamEngine writes the operators' tables, one commit per changed table per batch", async () => {
+  const events = history(1);
+  const log = logOf(events);
+  const lake = memoryLake();
+  const engine = await StreamEngine.open(options(lake, log));
+  let batches = 0;
+  for (;;) {
+    const step = await engine.step();
+    if (step.kind === "idle") break;
+    batches++;
+    assert.ok(step.info.records <= 40, "a batch never exceeds maxBatchEvents");
+  }
+  await engine.close();
+  await assertLakeEquals(lake, expected(events));
+  assert.equal(engine.lastBatch, batches);
+  assert.equal(batches, Math.ceil(events.length / 40));
+  // Every batch wrote one metrics row, and each table's txn is at its last changed batch.
+  const metrics = await tableRows(lake.open(PIPELINE_METRICS.name), PIPELINE_METRICS.key);
+  assert.deepEqual(
+    metrics.map((r) => r.batch_id).sort((x, y) => Number(x) - Number(y)),
+    Array.from({ length: batches }, (_, i) => BigInt(i + 1)),
+  );
+  assert.equal(metrics.reduce((n, r) => n + Number(r.events), 0), events.length);
+  const orders = engine.sinks.get("orders")!.snapshot!;
+  assert.ok(orders.txnVersion("job")! <= batches);
+  assert.equal(orders.properties["delta.enableChangeDataFeed"], "true", "mirrors have CDF on");
+  assert.equal(orders.protocol.minWriterVersion, 4);
+  const sales = engine.sinks.get("sales_per_minute")!.snapshot!;
+  assert.equal(sales.protocol.minWriterVersion, 2, "aggregates have CDF off");
+});
+
+Deno.test("StreamEngine after a graceful stop reopens with nothing to replay and continues", async () => {
+  const events = history(2);
+  const log = logOf(events.slice(0, 200));
+  const lake = memoryLake();
+  const sources: MemorySource[] = [];
+  const open = options(lake, log, {
+    openSource: (from) => {
+      const s = new MemorySource(log, { from, pollIntervalMs: 1 });
+      sources.push(s);
+      return s;
+    },
+  });
+  await drain(await StreamEngine.open(open));
+  assert.deepEqual(sources[0].committed.at(-1), { memory: "200" }, "the source acknowledged the final state");
+  log.append(...events.slice(200).map((event) => ({ kind: "change" as const, event })));
+  const engine = await StreamEngine.open(open);
+  assert.deepEqual(engine.position, { memory: "200" });
+  assert.deepEqual(await engine.log.entriesAfter(engine.lastBatch), []);
+  await drain(engine);
+  await assertLakeEquals(lake, expected(events));
+});
+
+Deno.test("StreamEngine with a stop signal commits the records gathered so far", async () => {
+  const events = history(3);
+  const log = logOf(events.slice(0, 10));
+  const lake = memoryLake();
+  const engine = await StreamEngine.open(options(lake, log, { maxBatchMs: 60_000, maxBatchEvents: 1000 }));
+  const stop = new AbortController();
+  setTimeout(() => stop.abort(), 50);
+  const step = await engine.step(stop.signal);
+  assert.equal(step.kind, "batch");
+  assert.equal(step.kind === "batch" && step.info.events, 10);
+  await engine.close();
+  await assertLakeEquals(lake, expected(events.slice(0, 10)));
+});
+
+class Crash extends Error {
+  override name = "Crash";
+}
+
+/** A lake whose stores die after `budget` writes in total (before or after performing the write). */
+function crashingLake(lake: Lake, budget: number, rng: Prng): Lake {
+  let left = budget;
+  const gate = async <T>(write: () => Promise<T>): Promise<T> => {
+    if (--left > 0) return await write();
+    if (rng.chance(0.5)) await write();
+    throw new Crash("crashed");
+  };
+  return {
+    url: lake.url,
+    open(path: string): ObjectStore {
+      const s = lake.open(path);
+      return {
+        url: s.url,
+        get: (k, r) => s.get(k, r),
+        head: (k) => s.head(k),
+        list: (p, o) => s.list(p, o),
+        put: (k, b) => gate(() => s.put(k, b)),
+        putIfAbsent: (k, b) => gate(() => s.putIfAbsent(k, b)),
+        delete: (k) => gate(() => s.delete(k)),
+      };
+    },
+  };
+}
+
+Deno.test("StreamEngine killed at random writes (mid-batch, mid-state) ends with the same tables as one run", async () => {
+  const events = history(4, 200);
+  const log = logOf(events);
+  const lake = memoryLake();
+  const rng = new Prng(7);
+  let crashes = 0;
+  for (let run = 0;; run++) {
+    assert.ok(run < 400, "the job finishes");
+    const budget = run % 2 === 0 ? rng.between(1, 30) : rng.between(30, 150);
+    try {
+      const engine = await StreamEngine.open(
+        options(crashingLake(lake, budget, rng), log, { maxBatchEvents: rng.between(5, 60) }),
+      );
+      await drain(engine);
+      break;
+    } catch (e) {
+      if (!(e instanceof Crash)) throw e;
+      crashes++;
+    }
+  }
+  assert.ok(crashes >= 20, `only ${crashes} crashes`);
+  await assertLakeEquals(lake, expected(events));
+  // Each batch has one metrics row however often it was replayed.
+  const metrics = await tableRows(lake.open(PIPELINE_METRICS.name), PIPELINE_METRICS.key);
+  assert.equal(new Set(metrics.map((r) => r.batch_id)).size, metrics.length);
+});
+
+Deno.test("StreamEngine fences a stale instance: only one claims each batch, and the result is that of one", async () => {
+  const events = history(5);
+  const log = logOf(events);
+  const lake = memoryLake();
+  const open = (instance: string) => StreamEngine.open(options(lake, log, { instance, maxBatchEvents: 25 }));
+  const a = await open("a");
+  let b = await open("b");
+  await a.step();
+  await assert.rejects(b.step(), FencedError, "b read the same range but a claimed batch 1");
+  await b.close({ saveState: false });
+  // b re-synchronises through recovery (replaying a's batch 1) and becomes the active one.
+  b = await open("b");
+  assert.equal(b.lastBatch, 1);
+  await b.step();
+  await assert.rejects(a.step(), FencedError);
+  await a.close({ saveState: false });
+  await drain(b);
+  await assertLakeEquals(lake, expected(events));
+});
+
+Deno.test("StreamEngine retries a table's commit on a fresh snapshot after a conflict with compaction", async () => {
+  const events = history(6);
+  const log = logOf(events);
+  const lake = memoryLake();
+  const engine = await StreamEngine.open(options(lake, log, { maxBatchEvents: 10 }));
+  for (let i = 0; i < 8; i++) await engine.step();
+  // Compact the inventory mirror behind the engine's back: its held snapshot now lists removed files.
+  const store = lake.open("inventory");
+  const optimized = await optimizeTable(store, {});
+  assert.notEqual(optimized.version, null);
+  await drain(engine);
+  await assertLakeEquals(lake, expected(events));
+  assert.ok(engine.metrics.conflicts.get({ table: "inventory" }) > 0, "a conflict was retried");
+});
+
+Deno.test("StreamEngine quarantines undecodable messages and events the operators reject, and applies the rest", async () => {
+  const events = history(8, 40);
+  const log = logOf(events.slice(0, 20));
+  const at = Timestamp.fromMillis(Date.UTC(2024, 0, 1));
+  log.appendQuarantined(
+    quarantineRecord({ topic: "t", offset: 7 }, { key: null, value: "{bad" }, new SyntaxError("x"), at),
+  );
+  const bad: ChangeEvent = {
+    ...events[0],
+    position: "999999999999",
+    after: { ...events[0].after, extra_column: 1 },
+  };
+  log.append({ kind: "change", event: bad });
+  log.append(...events.slice(20).map((event) => ({ kind: "change" as const, event })));
+  const lake = memoryLake();
+  const engine = await StreamEngine.open(options(lake, log, { maxBatchEvents: 1000 }));
+  await drain(engine);
+  await assertLakeEquals(lake, expected(events));
+  const q = await tableRows(lake.open(QUARANTINE.name), QUARANTINE.key);
+  assert.deepEqual(q.map((r) => r.topic).sort(), [`operators:${bad.table}`, "t"]);
+  assert.equal(engine.metrics.quarantined.get(), 2);
+});
+
+Deno.test("StreamEngine fails recovery naming the job and batch when the source lost a recorded range", async () => {
+  const events = history(9, 40);
+  const log = logOf(events);
+  const lake = memoryLake();
+  const engine = await StreamEngine.open(options(lake, log, { stateEveryBatches: 1000, maxBatchEvents: 10 }));
+  await engine.step();
+  await engine.step();
+  // Crash without a state snapshot, then the source loses data.
+  log.entries.length = 15;
+  await assert.rejects(
+    StreamEngine.open(options(lake, log, { replayTimeoutMs: 50 })),
+    /Cannot recover job "job": the source returned 5 of the 10 records of batch 2/,
+  );
+});

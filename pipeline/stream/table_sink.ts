@@ -1,0 +1,103 @@
+/**
+ * One lake table the processor writes: its store, definition and the latest snapshot, kept in memory and
+ * advanced by each commit instead of re-reading the log every batch.
+ *
+ * @module
+ */
+import type { Snapshot } from "../delta/log/snapshot.ts";
+import type { ObjectStore } from "../delta/storage/object_store.ts";
+import { CommitConflictError } from "../delta/write/commit_conflict_error.ts";
+import { mergeRows } from "../delta/write/merge_rows.ts";
+import type { ParquetCompression } from "../delta/write/parquet_file.ts";
+import { loadSnapshotOrNull } from "../delta/write/run_commit.ts";
+import type { OutputTable, TableDelta } from "./operators/mod.ts";
+
+/** Options of {@linkcode TableSink}. */
+export interface TableSinkOptions {
+  /** The txn application id (the job). */
+  appId: string;
+  /** Write Change Data Feed files (protocol 1,4). */
+  changeDataFeed: boolean;
+  /** Commit attempts on conflicts before giving up. @default 10 */
+  maxAttempts?: number;
+  /** Clock in ms since the epoch. @default Date.now */
+  now?: () => number;
+  compression?: ParquetCompression;
+  maxRowsPerFile?: number;
+  /** Called before retrying after a conflict. */
+  onConflict?: (error: CommitConflictError, attempt: number) => void;
+}
+
+/** What one batch did to one table. */
+export interface SinkResult {
+  table: string;
+  /** The version committed, or null when nothing was committed (skipped or no change). */
+  version: number | null;
+  /** The table already held the batch. */
+  skipped: boolean;
+  /** Conflicts retried. */
+  conflicts: number;
+}
+
+/** Writes one output table, one atomic commit per batch, idempotently. */
+export class TableSink {
+  readonly store: ObjectStore;
+  readonly table: OutputTable;
+  readonly #options: TableSinkOptions;
+  /** Undefined until loaded; null while the table does not exist. */
+  #snapshot: Snapshot | null | undefined;
+
+  constructor(store: ObjectStore, table: OutputTable, options: TableSinkOptions) {
+    this.store = store;
+    this.table = table;
+    this.#options = options;
+  }
+
+  /** The latest snapshot this sink knows (undefined before the first use, null when the table is missing). */
+  get snapshot(): Snapshot | null | undefined {
+    return this.#snapshot;
+  }
+
+  /** Loads the table's latest snapshot (on first use, and after a conflict). */
+  async reload(): Promise<Snapshot | null> {
+    return this.#snapshot = await loadSnapshotOrNull(this.store);
+  }
+
+  /**
+   * Commits `delta` as batch `batch`: upserts and deletes in one commit with `txn {appId, version: batch}`,
+   * creating the table on first use. Skips when the table already holds the batch. On a conflict (background
+   * compaction, another instance) reloads the snapshot and redoes the commit, up to `maxAttempts` times.
+   */
+  async commit(batch: number, delta: TableDelta): Promise<SinkResult> {
+    const max = this.#options.maxAttempts ?? 10;
+    let conflicts = 0;
+    if (this.#snapshot === undefined) await this.reload();
+    for (;;) {
+      try {
+        const result = await mergeRows(this.store, {
+          upserts: delta.upserts,
+          deletes: delta.deletes,
+          keyColumns: this.table.key,
+          txn: { appId: this.#options.appId, version: batch },
+          snapshot: this.#snapshot,
+          create: {
+            schema: this.table.schema,
+            enableChangeDataFeed: this.#options.changeDataFeed,
+            name: this.table.name,
+          },
+          // Checkpoints are written by the background lake health loop, off the hot path.
+          checkpointInterval: 0,
+          now: this.#options.now,
+          compression: this.#options.compression,
+          maxRowsPerFile: this.#options.maxRowsPerFile,
+        });
+        this.#snapshot = result.snapshot;
+        return { table: this.table.name, version: result.version, skipped: result.skipped, conflicts };
+      } catch (e) {
+        if (!(e instanceof CommitConflictError) || ++conflicts >= max) throw e;
+        this.#options.onConflict?.(e, conflicts);
+        await this.reload();
+      }
+    }
+  }
+}
