@@ -28,7 +28,8 @@ export function commerceHistory(sim: SourceSimulator, rng: Prng, sizes: Commerce
   let nextInventory = 1;
   const ts = (ms = 0) => new Timestamp(sim.now.epochNanos - BigInt(ms) * 1_000_000n, 6, true);
   const audit = () => ({ created_at: ts(), updated_at: ts() });
-  const price = () => new Decimal(BigInt(rng.between(1, 50_000)), 2);
+  // Some items are free (price 0): a quantity change then changes units but not revenue.
+  const price = () => new Decimal(BigInt(rng.chance(0.1) ? 0 : rng.between(1, 50_000)), 2);
   const status = (id: number, name: string): Row => ({
     status_id: id,
     status_name: name,
