@@ -37,7 +37,9 @@ export class NeedsLosslessParse extends Error {
 
 const INTEGER = /^-?\d+$/;
 const MAX_SAFE_TEXT = "9007199254740991";
-const DIGIT_RUN = /\d{16,}/g;
+// A value token starts right after ":", "," or "[" (JsonConverter writes no whitespace): anchoring on those
+// keeps the regex from trying every digit. Tokens after whitespace stay unquoted, and tier 3 reads them.
+const DIGIT_RUN = /[:,[]-?\d{16,}/g;
 const TS_NS = '"ts_ns"';
 
 function isUnsafeRun(text: string, start: number, end: number): boolean {
@@ -57,26 +59,19 @@ export function quoteUnsafeIntegers(text: string): string {
   let last = 0;
   let m: RegExpExecArray | null;
   while ((m = DIGIT_RUN.exec(text)) !== null) {
-    const start = m.index;
-    const end = start + m[0].length;
+    const before = m.index;
+    const tokenStart = before + 1;
+    const start = text.charCodeAt(tokenStart) === 45 ? tokenStart + 1 : tokenStart;
+    const end = before + m[0].length;
     if (!isUnsafeRun(text, start, end)) continue;
-    let before = start - 1;
-    if (text.charCodeAt(before) === 45) before--; // "-"
-    while (before >= 0 && isSpace(text.charCodeAt(before))) before--;
     const pc = text.charCodeAt(before);
-    if (pc !== 58 && pc !== 44 && pc !== 91) continue; // not after ":" "," "[": part of a larger token
     const nc = text.charCodeAt(end);
     if (nc === 46 || nc === 101 || nc === 69) continue; // ".", "e", "E": a fraction or exponent follows
     if (pc === 58 && text.startsWith(TS_NS, before - TS_NS.length)) continue;
-    const tokenStart = text.charCodeAt(start - 1) === 45 ? start - 1 : start;
     out += text.slice(last, tokenStart) + '"~' + text.slice(tokenStart, end) + '"';
     last = end;
   }
   return last === 0 ? text : out + text.slice(last);
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 interface ReviverContext {

@@ -15,6 +15,7 @@
  */
 
 const LSN_HEX = /^[0-9a-fA-F]{1,20}$/;
+const DEBEZIUM_LSN = /^[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}$/;
 const SERIAL_DIGITS = 10;
 const SEQ_DIGITS = 20;
 const MAX_SERIAL = 10n ** BigInt(SERIAL_DIGITS) - 1n;
@@ -26,6 +27,7 @@ const ZERO_LSN = "00000000:00000000:0000";
  * Debezium's lower-case `xxxxxxxx:xxxxxxxx:xxxx` form, left-padding shorter hex with zeros.
  */
 export function normalizeLsn(text: string): string {
+  if (DEBEZIUM_LSN.test(text)) return text;
   const hex = text.replaceAll(":", "");
   if (!LSN_HEX.test(hex)) {
     throw new SyntaxError(`Cannot parse SQL Server LSN "${text}": expected up to 20 hex digits`);
