@@ -155,7 +155,9 @@ export async function registerConnector(
     "read the connector",
   );
   const same = current.status === 200 && sameConfig(current.body, spec.config);
-  if (!same) {
+  if (current.status === 404) {
+    await createFresh(f, connectUrl, spec, options.signal);
+  } else if (!same) {
     const put = await connectJson(
       f,
       `${base}/config`,
@@ -178,6 +180,71 @@ export async function registerConnector(
       changed: true,
       detail: `connector ${spec.name} ${current.status === 200 ? "updated" : "registered"} and RUNNING`,
     };
+}
+
+async function expect(
+  f: typeof fetch,
+  url: string,
+  init: RequestInit,
+  what: string,
+  ok: number[],
+): Promise<void> {
+  const res = await connectJson(f, url, init, what);
+  if (!ok.includes(res.status)) {
+    throw new Error(`Cannot ${what}: Kafka Connect answered ${res.status}: ${message(res.body)}`);
+  }
+}
+
+/**
+ * Creates a connector that starts from nothing: Connect keeps a deleted connector's offsets, and Debezium
+ * resuming from them would skip the initial snapshot of a database set up again. So the connector is created
+ * STOPPED, its offsets are reset (Kafka Connect ≥ 3.7), and then it is resumed.
+ */
+async function createFresh(
+  f: typeof fetch,
+  connectUrl: string,
+  spec: ConnectorSpec,
+  signal?: AbortSignal,
+): Promise<void> {
+  const root = `${connectUrl.replace(/\/$/, "")}/connectors`;
+  const base = `${root}/${encodeURIComponent(spec.name)}`;
+  await expect(
+    f,
+    root,
+    {
+      method: "POST",
+      body: JSON.stringify({ name: spec.name, config: spec.config, initial_state: "STOPPED" }),
+      signal,
+    },
+    `register connector "${spec.name}"`,
+    [201],
+  );
+  await waitState(f, base, spec.name, "STOPPED", signal);
+  await expect(f, `${base}/offsets`, { method: "DELETE", signal }, `reset the offsets of "${spec.name}"`, [
+    200,
+  ]);
+  await expect(f, `${base}/resume`, { method: "PUT", signal }, `resume connector "${spec.name}"`, [202, 204]);
+}
+
+async function waitState(
+  f: typeof fetch,
+  base: string,
+  name: string,
+  state: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const { status, body } = await connectJson(
+      f,
+      `${base}/status`,
+      { method: "GET", signal },
+      "read the connector status",
+    );
+    if (status === 200 && (body as { connector?: { state?: string } })?.connector?.state === state) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Connector "${name}" did not reach state ${state} within 30 s`);
 }
 
 function sameConfig(body: unknown, config: Record<string, string>): boolean {
@@ -235,17 +302,24 @@ async function waitRunning(
   );
 }
 
-/** Deletes a connector (404 is fine: already gone). */
+/**
+ * Deletes a connector and its offsets (404 is fine: already gone), so that registering it again starts with a
+ * snapshot: stop, reset offsets, delete.
+ */
 export async function deleteConnector(
   connectUrl: string,
   name: string,
   f: typeof fetch = fetch,
 ): Promise<void> {
-  const url = `${connectUrl.replace(/\/$/, "")}/connectors/${encodeURIComponent(name)}`;
-  const res = await connectJson(f, url, { method: "DELETE" }, `delete connector "${name}"`);
-  if (res.status !== 204 && res.status !== 200 && res.status !== 404) {
+  const base = `${connectUrl.replace(/\/$/, "")}/connectors/${encodeURIComponent(name)}`;
+  const stop = await connectJson(f, `${base}/stop`, { method: "PUT" }, `stop connector "${name}"`);
+  if (stop.status === 404) return;
+  if (stop.status !== 202 && stop.status !== 204) {
     throw new Error(
-      `Cannot delete connector "${name}": Kafka Connect answered ${res.status}: ${message(res.body)}`,
+      `Cannot stop connector "${name}": Kafka Connect answered ${stop.status}: ${message(stop.body)}`,
     );
   }
+  await waitState(f, base, name, "STOPPED");
+  await expect(f, `${base}/offsets`, { method: "DELETE" }, `reset the offsets of "${name}"`, [200]);
+  await expect(f, base, { method: "DELETE" }, `delete connector "${name}"`, [200, 204, 404]);
 }
