@@ -11,7 +11,7 @@ import { openStore } from "../storage/open_store.ts";
 import { columnsOption, formatOption, integerOption } from "./cli_options.ts";
 import { type CommandIO, processIO } from "./command_io.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
-import { rowWriter } from "./row_format.ts";
+import { printLines, rowWriter } from "./row_format.ts";
 import { UsageError } from "./usage_error.ts";
 
 const CDF_COLUMNS = ["_change_type", "_commit_version", "_commit_timestamp"];
@@ -48,6 +48,7 @@ export async function changesCommand(args: string[], io: CommandIO = processIO):
     columns: names,
     timeZone: values["time-zone"],
   });
-  for await (const batch of changes) for (const line of writer.write(batch)) io.print(line);
-  for (const line of writer.finish()) io.print(line);
+  // One write per file read, not per row: printing dominates large ndjson reads otherwise.
+  for await (const batch of changes) printLines(io, writer.write(batch));
+  printLines(io, writer.finish());
 }

@@ -12,7 +12,7 @@ import { openStore } from "../storage/open_store.ts";
 import { columnsOption, formatOption, integerOption, timeOption } from "./cli_options.ts";
 import { type CommandIO, processIO } from "./command_io.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
-import { rowWriter } from "./row_format.ts";
+import { printLines, rowWriter } from "./row_format.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Runs `lake read`. */
@@ -50,6 +50,7 @@ export async function readCommand(args: string[], io: CommandIO = processIO): Pr
   }
   const writer = rowWriter(format, names);
   const rows = scan(store, snapshot, { columns: names, filter, limit, timeZone: values["time-zone"] });
-  for await (const batch of rows) for (const line of writer.write(batch)) io.print(line);
-  for (const line of writer.finish()) io.print(line);
+  // One write per file read, not per row: printing dominates large ndjson reads otherwise.
+  for await (const batch of rows) printLines(io, writer.write(batch));
+  printLines(io, writer.finish());
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { type JsonValue, type Row, rowToJson, toJsonValue } from "../../value/mod.ts";
+import type { CommandIO } from "./command_io.ts";
 
 /** The output formats of `lake read` and `lake changes`. */
 export const ROW_FORMATS = ["table", "ndjson", "csv"] as const;
@@ -16,6 +17,11 @@ export type RowFormat = typeof ROW_FORMATS[number];
 const WIDTH_SAMPLE = 200;
 /** Longest cell shown in table format; longer values are cut with "…". */
 const MAX_CELL = 60;
+
+/** Prints `lines` as one block (one write for many rows); nothing for none. */
+export function printLines(io: CommandIO, lines: readonly string[]): void {
+  if (lines.length > 0) io.print(lines.join("\n"));
+}
 
 /** Turns batches of rows into output lines in one format; `finish` returns what remains (table header). */
 export interface RowWriter {
