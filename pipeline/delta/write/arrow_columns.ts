@@ -79,15 +79,35 @@ export function arrowSchema(fields: StructField[]): arrow.Schema {
  * or a decimal that does not fit its precision and scale.
  */
 export function rowsToRecordBatch(fields: StructField[], rows: readonly Row[]): arrow.RecordBatch {
+  return rowsToColumns(fields, rows).batch;
+}
+
+/** One top-level column: the values taken from the rows and the Arrow data built from them. */
+export interface BuiltColumn {
+  values: (Value | undefined)[];
+  data: arrow.Data;
+}
+
+/** Like {@linkcode rowsToRecordBatch}, also returning each column's values and data (for stats). */
+export function rowsToColumns(
+  fields: StructField[],
+  rows: readonly Row[],
+): { batch: arrow.RecordBatch; columns: BuiltColumn[] } {
   const n = rows.length;
-  const children = fields.map((f) => {
+  const columns = fields.map((f) => {
     const values = new Array<Value | undefined>(n);
-    for (let i = 0; i < n; i++) values[i] = rows[i][f.name];
-    return columnData(f.type, values, f.nullable, f.name);
+    const name = f.name;
+    for (let i = 0; i < n; i++) values[i] = rows[i][name];
+    return { values, data: columnData(f.type, values, f.nullable, f.name) };
   });
   const schema = arrowSchema(fields);
-  const struct = arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children });
-  return new arrow.RecordBatch(schema, struct);
+  const struct = arrow.makeData({
+    type: new arrow.Struct(schema.fields),
+    length: n,
+    nullCount: 0,
+    children: columns.map((c) => c.data),
+  });
+  return { batch: new arrow.RecordBatch(schema, struct), columns };
 }
 
 function describe(v: unknown): string {
@@ -331,7 +351,15 @@ function variableWidth(
         if (typeof v !== "string") fail(path, i, "a string", v);
         // UTF-8 takes at most 3 bytes per UTF-16 code unit.
         if (used + v.length * 3 > data.length) data = grow(data, used + v.length * 3);
-        used += encoder.encodeInto(v, data.subarray(used)).written;
+        // ASCII is copied unit by unit (short values: cheaper than encodeInto and its subarray view).
+        let j = 0;
+        const len = v.length;
+        for (; j < len; j++) {
+          const c = v.charCodeAt(j);
+          if (c >= 0x80) break;
+          data[used + j] = c;
+        }
+        used += j < len ? encoder.encodeInto(v, data.subarray(used)).written : len;
       } else {
         if (!(v instanceof Uint8Array)) fail(path, i, "a Uint8Array for binary", v);
         if (used + v.length > data.length) data = grow(data, used + v.length);

@@ -8,9 +8,9 @@ import type { Row } from "../../value/mod.ts";
 import type { AddCDCFile, AddFile, Metadata } from "../log/actions.ts";
 import type { StructField, StructType } from "../schema/types.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
-import { dataFields } from "./arrow_columns.ts";
-import { computeStats, statsOptionsFromConfiguration } from "./file_stats.ts";
-import { encodeParquet, type ParquetCompression, parquetSuffix } from "./parquet_file.ts";
+import { dataFields, rowsToColumns } from "./arrow_columns.ts";
+import { statsFromColumns, statsOptionsFromConfiguration } from "./file_stats.ts";
+import { encodeRecordBatch, type ParquetCompression, parquetSuffix } from "./parquet_file.ts";
 import { keyToAddPath, partitionFolder, partitionValueString } from "./partition_values.ts";
 
 /** How data files are laid out. */
@@ -70,7 +70,8 @@ async function writeFiles(
     const folder = partitionFolder(metadata.partitionColumns, group.values);
     for (let i = 0; i < group.rows.length; i += maxRows) {
       const chunk = group.rows.slice(i, i + maxRows);
-      const bytes = encodeParquet(fields, chunk, compression);
+      const { batch, columns } = rowsToColumns(fields, chunk);
+      const bytes = encodeRecordBatch(batch, compression);
       const name = `${namePrefix}-${String(part++).padStart(5, "0")}-${crypto.randomUUID()}-${
         parquetSuffix(compression)
       }`;
@@ -80,7 +81,7 @@ async function writeFiles(
         key,
         size: bytes.length,
         values: group.values,
-        stats: withStats ? computeStats(fields, chunk, statsOptions) : undefined,
+        stats: withStats ? statsFromColumns(fields, columns, chunk.length, statsOptions) : undefined,
         time: now(),
       });
     }

@@ -7,9 +7,11 @@
  *
  * @module
  */
+import type { Data } from "apache-arrow";
 import { Decimal, LocalDate, type Row, Timestamp, type Value } from "../../value/mod.ts";
 import { type DataType, decimalParts, type StructField } from "../schema/types.ts";
 import { compareKeys } from "../storage/object_key.ts";
+import { type BuiltColumn, rowsToColumns } from "./arrow_columns.ts";
 
 /** Which columns get statistics. */
 export interface StatsOptions {
@@ -77,7 +79,6 @@ function hasMinMax(type: DataType): boolean {
 }
 
 interface Extremes {
-  nulls: number;
   min: Value | undefined;
   max: Value | undefined;
   /** A NaN or ±Infinity was seen: no JSON bounds. */
@@ -85,71 +86,126 @@ interface Extremes {
 }
 
 const HIGH_UNITS = /[\ud800-\uffff]/;
+const NONE: Extremes = { min: undefined, max: undefined, unorderable: false };
 
-/** Null count and min/max of one column, with a tight loop per kind of value. */
-function extremes(type: string, values: readonly (Value | undefined)[], ordered: boolean): Extremes {
-  let nulls = 0;
-  let min: Value | undefined;
-  let max: Value | undefined;
-  let unorderable = false;
-  const n = values.length;
-  if (!ordered) {
-    for (let i = 0; i < n; i++) if (values[i] == null) nulls++;
-    return { nulls, min, max, unorderable };
-  }
-  // Key of each value in an order JS compares natively, or null for values compared by a function.
-  let key: ((v: Value) => number | bigint | string) | null = null;
-  let cmp: ((a: Value, b: Value) => number) | null = null;
-  if (type === "string") {
-    // UTF-16 order equals UTF-8 (code point) order unless a string holds U+D800…U+FFFF.
-    let high = false;
-    for (let i = 0; i < n && !high; i++) {
-      const v = values[i];
-      if (typeof v === "string" && HIGH_UNITS.test(v)) high = true;
-    }
-    if (high) cmp = (a, b) => compareKeys(a as string, b as string);
-    else key = (v) => v as string;
-  } else if (type === "timestamp" || type === "timestamp_ntz") key = (v) => (v as Timestamp).epochNanos;
-  else if (type === "date") key = (v) => (v as LocalDate).days;
-  else if (decimalParts(type as DataType)) {
-    const scale = decimalParts(type as DataType)!.scale;
-    key = (v) => {
-      const d = v as Decimal;
-      return d.scale === scale ? d.unscaled : d.rescale(scale, "exact").unscaled;
-    };
-  } else if (type === "long") key = (v) => (typeof v === "bigint" ? v : BigInt(v as number));
-  else key = (v) => v as number;
-  let minKey: number | bigint | string | undefined;
-  let maxKey: number | bigint | string | undefined;
+/** Min and max of a number column's typed array, skipping nulls; unorderable on NaN or ±Infinity. */
+function numberExtremes(values: ArrayLike<number>, valid: (i: number) => boolean, n: number): Extremes {
+  let min = Infinity;
+  let max = -Infinity;
+  let seen = false;
   for (let i = 0; i < n; i++) {
+    if (!valid(i)) continue;
     const v = values[i];
-    if (v == null) {
-      nulls++;
-      continue;
-    }
-    if (typeof v === "number" && !Number.isFinite(v)) {
-      // NaN and ±Infinity cannot be JSON stats; Spark-compatible readers then see no bounds.
-      unorderable = true;
-      continue;
-    }
-    if (cmp) {
-      if (min === undefined || cmp(v, min) < 0) min = v;
-      if (max === undefined || cmp(v, max) > 0) max = v;
-      continue;
-    }
-    const k = key!(v);
-    if (minKey === undefined || k < minKey) {
-      minKey = k;
-      min = v;
-    }
-    if (maxKey === undefined || k > maxKey) {
-      maxKey = k;
-      max = v;
-    }
+    if (!Number.isFinite(v)) return { min: undefined, max: undefined, unorderable: true };
+    if (v < min) min = v;
+    if (v > max) max = v;
+    seen = true;
   }
-  return { nulls, min, max, unorderable };
+  return seen ? { min, max, unorderable: false } : NONE;
 }
 
+/** Min and max of int64 words (every `step`-th element of `words`), skipping nulls. */
+function bigintExtremes(
+  words: BigInt64Array,
+  step: number,
+  valid: (i: number) => boolean,
+  n: number,
+): [bigint, bigint] | null {
+  let min = 0n;
+  let max = 0n;
+  let seen = false;
+  for (let i = 0; i < n; i++) {
+    if (!valid(i)) continue;
+    const v = words[i * step];
+    if (!seen) {
+      min = max = v;
+      seen = true;
+    } else if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  return seen ? [min, max] : null;
+}
+
+/**
+ * Min and max of one leaf column from its Arrow data (typed arrays, no per-value objects) or, for strings and
+ * wide decimals, from its values.
+ */
+function extremes(type: string, data: Data, values: () => readonly (Value | undefined)[]): Extremes {
+  const n = data.length;
+  const bitmap = data.nullCount > 0 ? data.nullBitmap : null;
+  const valid = bitmap ? (i: number) => (bitmap[i >> 3] & (1 << (i & 7))) !== 0 : () => true;
+  const dec = decimalParts(type as DataType);
+  if (dec) {
+    if (dec.precision <= 18) {
+      // Values below 10^18 fit the low int64 word of the 128-bit little-endian decimal.
+      const w = data.values as Uint32Array;
+      const r = bigintExtremes(new BigInt64Array(w.buffer, w.byteOffset, n * 2), 2, valid, n);
+      return r
+        ? { min: new Decimal(r[0], dec.scale), max: new Decimal(r[1], dec.scale), unorderable: false }
+        : NONE;
+    }
+    let min: Decimal | undefined;
+    let max: Decimal | undefined;
+    for (const v of values()) {
+      if (!(v instanceof Decimal)) continue;
+      const d = v.rescale(dec.scale, "exact");
+      if (!min || d.unscaled < min.unscaled) min = d;
+      if (!max || d.unscaled > max.unscaled) max = d;
+    }
+    return { min, max, unorderable: false };
+  }
+  switch (type) {
+    case "byte":
+    case "short":
+    case "integer":
+    case "float":
+    case "double":
+      return numberExtremes(data.values as ArrayLike<number>, valid, n);
+    case "date": {
+      const r = numberExtremes(data.values as Int32Array, valid, n);
+      if (r.min === undefined) return r;
+      return { min: new LocalDate(r.min as number), max: new LocalDate(r.max as number), unorderable: false };
+    }
+    case "long":
+    case "timestamp":
+    case "timestamp_ntz": {
+      const r = bigintExtremes(data.values as BigInt64Array, 1, valid, n);
+      if (!r) return NONE;
+      if (type === "long") return { min: r[0], max: r[1], unorderable: false };
+      const zoned = type === "timestamp";
+      return {
+        min: Timestamp.fromMicros(r[0], zoned),
+        max: Timestamp.fromMicros(r[1], zoned),
+        unorderable: false,
+      };
+    }
+    case "string": {
+      const vs = values();
+      // UTF-16 order equals UTF-8 (code point) order unless a string holds U+D800…U+FFFF.
+      let high = false;
+      for (let i = 0; i < vs.length && !high; i++) {
+        const v = vs[i];
+        if (typeof v === "string" && HIGH_UNITS.test(v)) high = true;
+      }
+      let min: string | undefined;
+      let max: string | undefined;
+      for (const v of vs) {
+        if (typeof v !== "string") continue;
+        if (high) {
+          if (min === undefined || compareKeys(v, min) < 0) min = v;
+          if (max === undefined || compareKeys(v, max) > 0) max = v;
+        } else {
+          if (min === undefined || v < min) min = v;
+          if (max === undefined || v > max) max = v;
+        }
+      }
+      return { min, max, unorderable: false };
+    }
+  }
+  return NONE;
+}
+
+/** PROTOCOL.md: timestamp stats are truncated to milliseconds (floor, also before 1970). */
 function floorMillis(t: Timestamp): Timestamp {
   const ms = t.epochNanos >= 0n ? t.epochNanos / 1_000_000n : -((-t.epochNanos + 999_999n) / 1_000_000n);
   return new Timestamp(ms * 1_000_000n, 3, t.zoned);
@@ -179,11 +235,23 @@ interface Collected {
 
 /**
  * The `add.stats` JSON string of a data file holding `rows` with the columns `fields` (partition columns
- * excluded). Values must already be valid for their types (as checked by `rowsToRecordBatch`).
+ * excluded). Values must be valid for their types (they are checked while building the Arrow columns).
  */
 export function computeStats(
   fields: readonly StructField[],
   rows: readonly Row[],
+  options: StatsOptions = {},
+): string {
+  return statsFromColumns(fields, rowsToColumns([...fields], rows).columns, rows.length, options);
+}
+
+type StatsColumn = { data: Data; values: () => readonly (Value | undefined)[] };
+
+/** The `add.stats` JSON string from the columns built for a data file (see `rowsToColumns`). */
+export function statsFromColumns(
+  fields: readonly StructField[],
+  columns: readonly BuiltColumn[],
+  numRecords: number,
   options: StatsOptions = {},
 ): string {
   const prefixLen = options.stringPrefixLength ?? 32;
@@ -201,15 +269,17 @@ export function computeStats(
     return false;
   };
 
-  const walk = (fs: readonly StructField[], columns: (Value | undefined)[][], path: string[]): Collected => {
+  const walk = (fs: readonly StructField[], cols: readonly StatsColumn[], path: string[]): Collected => {
     const out: Collected = { min: {}, max: {}, nulls: {} };
     fs.forEach((f, fi) => {
-      const values = columns[fi];
+      const { data, values } = cols[fi];
       const here = [...path, f.name];
       if (typeof f.type === "object" && f.type.type === "struct") {
-        const st = f.type;
-        const sub = st.fields.map((c) => values.map((v) => (v == null ? null : (v as Row)[c.name])));
-        const inner = walk(st.fields, sub, here);
+        const sub = f.type.fields.map((c, ci) => ({
+          data: data.children[ci],
+          values: () => values().map((v) => (v == null ? null : (v as Row)[c.name])),
+        }));
+        const inner = walk(f.type.fields, sub, here);
         if (Object.keys(inner.min).length) out.min[f.name] = inner.min;
         if (Object.keys(inner.max).length) out.max[f.name] = inner.max;
         if (Object.keys(inner.nulls).length) out.nulls[f.name] = inner.nulls;
@@ -217,11 +287,11 @@ export function computeStats(
       }
       if (budget <= 0 || !wanted(here)) return;
       budget--;
-      const ordered = hasMinMax(f.type);
+      out.nulls[f.name] = data.nullCount;
+      if (!hasMinMax(f.type)) return;
       const type = f.type as string;
-      const { nulls, min, max, unorderable } = extremes(type, values, ordered);
-      out.nulls[f.name] = nulls;
-      if (!ordered || unorderable || min === undefined || max === undefined) return;
+      const { min, max, unorderable } = extremes(type, data, values);
+      if (unorderable || min === undefined || max === undefined) return;
       if (typeof min === "string" && typeof max === "string") {
         const lo = truncateMinString(min, prefixLen);
         const hi = truncateMaxString(max, prefixLen);
@@ -235,7 +305,10 @@ export function computeStats(
     return out;
   };
 
-  const columns = fields.map((f) => rows.map((r) => r[f.name]));
-  const { min, max, nulls } = walk(fields, columns, []);
-  return JSON.stringify({ numRecords: rows.length, minValues: min, maxValues: max, nullCount: nulls });
+  const { min, max, nulls } = walk(
+    fields,
+    columns.map((c) => ({ data: c.data, values: () => c.values })),
+    [],
+  );
+  return JSON.stringify({ numRecords, minValues: min, maxValues: max, nullCount: nulls });
 }

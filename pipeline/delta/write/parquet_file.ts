@@ -24,6 +24,8 @@ function writerProperties(compression: ParquetCompression): pw.WriterProperties 
   return new pw.WriterPropertiesBuilder()
     .setCompression(CODECS[compression])
     .setWriterVersion(pw.WriterVersion.V1)
+    // Column-chunk statistics only: page-level ones double the encoding time and Delta readers use add.stats.
+    .setStatisticsEnabled(pw.EnabledStatistics.Chunk)
     .setCreatedBy("lakestream")
     .build();
 }
@@ -37,7 +39,14 @@ export function encodeParquet(
   rows: readonly Row[],
   compression: ParquetCompression = "snappy",
 ): Uint8Array {
-  const batch = rowsToRecordBatch([...fields], rows);
+  return encodeRecordBatch(rowsToRecordBatch([...fields], rows), compression);
+}
+
+/** The bytes of a Parquet file holding an Arrow record batch (built by `rowsToColumns`). */
+export function encodeRecordBatch(
+  batch: arrow.RecordBatch,
+  compression: ParquetCompression = "snappy",
+): Uint8Array {
   const ipc = arrow.tableToIPC(new arrow.Table([batch]), "stream");
   // WriterProperties are consumed by writeParquet (moved into wasm), so each call builds its own.
   return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties(compression));
