@@ -247,3 +247,28 @@ Deno.test("DebeziumDecoder flags every snapshot marker as a snapshot row", () =>
   }
   assert.equal(changeOf(d.decode(bytesMessage(order(1, { snapshot: "false" })))).snapshot, false);
 });
+
+Deno.test("DebeziumDecoder reads MySQL source blocks: binlog position and GTID", () => {
+  const source = (pos: number, row: number) =>
+    `{"version":"2.7.0.Final","connector":"mysql","name":"shop","ts_ms":1700000000000,"snapshot":"false",` +
+    `"db":"inventory","sequence":null,"table":"customers","server_id":223344,` +
+    `"gtid":"3E11FA47-71CA-11E1-9E33-C80AA9429562:23","file":"mysql-bin.000003","pos":${pos},"row":${row},` +
+    `"thread":7,"query":null}`;
+  const value = (pos: number, row: number, id: number) =>
+    `{"before":null,"after":{"id":${id},"name":"x"},"source":${
+      source(pos, row)
+    },"op":"c","ts_ms":1700000000001}`;
+  const d = new DebeziumDecoder({ tables: [] });
+  const a = changeOf(
+    d.decode({ topic: "shop.inventory.customers", key: '{"id":1}', value: value(154, 0, 1) }),
+  );
+  const b = changeOf(
+    d.decode({ topic: "shop.inventory.customers", key: '{"id":2}', value: value(154, 1, 2) }),
+  );
+  const c = changeOf(
+    d.decode({ topic: "shop.inventory.customers", key: '{"id":3}', value: value(1000, 0, 3) }),
+  );
+  assert.equal(a.position, "mysql-bin.000003/00000000000000000154/0000000000");
+  assert.ok(a.position < b.position && b.position < c.position);
+  assert.equal(a.txId, "3E11FA47-71CA-11E1-9E33-C80AA9429562:23");
+});
