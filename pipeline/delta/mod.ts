@@ -46,6 +46,9 @@ export { planScan, scan, scanAll, type ScanOptions, type ScanSource } from "./re
 export {
   dataFileKey,
   type DataFileRef,
+  decodeDataFile,
+  fetchDataFile,
+  type FetchedDataFile,
   readDataFile,
   type ReadFileOptions,
   type TableShape,
