@@ -9,8 +9,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { ECOMMERCE_TABLES, type TableDef } from "../../catalog/mod.ts";
-import type { Row, Timestamp } from "../../value/mod.ts";
-import { Timestamp as Ts } from "../../value/mod.ts";
+import { type Row, Timestamp } from "../../value/mod.ts";
 import type { ChangeEvent } from "../change_event.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { deltaValue, schemalessRow } from "../delta_value.ts";
@@ -114,7 +113,7 @@ export function sqliteChangeEvent(row: SqliteChangeRow, naming: Naming): ChangeE
   }
   let commitTs: Timestamp;
   try {
-    commitTs = Ts.parse(row.committed_at).with({ digits: 3 });
+    commitTs = Timestamp.parse(row.committed_at).with({ digits: 3 });
   } catch (e) {
     throw new SyntaxError(
       `Cannot decode change ${row.seq}: committed_at ${JSON.stringify(row.committed_at)} is not a time`,
