@@ -62,6 +62,35 @@ export function foldScd2(changes: readonly Scd2Change[], tracked: readonly strin
   return versions;
 }
 
+/**
+ * Drops the in-place changes that no longer matter: an upsert merged into a version in place is dropped when a
+ * later upsert is merged into the same version and its commit time is more than `horizonNs` before the newest
+ * commit time of the key. The fold result is unchanged (a version shows its last merged change); only a change
+ * that arrives later than the horizon and falls inside such a version is placed at version granularity.
+ */
+export function compactHistory(
+  changes: Scd2Change[],
+  tracked: readonly string[],
+  horizonNs: bigint,
+): Scd2Change[] {
+  if (changes.length < 3) return changes;
+  let newest = changes[0].commitTs.epochNanos;
+  for (const c of changes) if (c.commitTs.epochNanos > newest) newest = c.commitTs.epochNanos;
+  const cutoff = newest - horizonNs;
+  // inPlace[i]: change i was merged into the version open before it.
+  const inPlace = new Array<boolean>(changes.length).fill(false);
+  let open: Row | null = null;
+  changes.forEach((c, i) => {
+    if (c.row === null) open = null;
+    else {
+      inPlace[i] = open !== null && tracked.every((col) => valuesEqual(open![col], c.row![col]));
+      open = c.row;
+    }
+  });
+  const kept = changes.filter((c, i) => !(inPlace[i] && inPlace[i + 1] && c.commitTs.epochNanos < cutoff));
+  return kept.length === changes.length ? changes : kept;
+}
+
 /** Whether two versions would give the same lake row. */
 export function sameVersion(a: Scd2Version, b: Scd2Version, columns: readonly string[]): boolean {
   return a.position === b.position && a.isDeleted === b.isDeleted &&

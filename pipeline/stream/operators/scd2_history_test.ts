@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Decimal, Timestamp, valuesEqual } from "../../value/mod.ts";
-import { decodeHistory, encodeHistory, foldScd2, type Scd2Change } from "./scd2_history.ts";
+import { compactHistory, decodeHistory, encodeHistory, foldScd2, type Scd2Change } from "./scd2_history.ts";
 
 const at = (ms: number) => Timestamp.fromMillis(ms);
 const up = (pos: string, ms: number, name: string, note = ""): Scd2Change => ({
@@ -53,4 +53,26 @@ Deno.test("encodeHistory() and decodeHistory() round-trip changes with typed val
   assert.deepEqual([back[0].position, back[0].op, back[1].op, back[1].row], ["p1", "r", "d", null]);
   assert.ok(valuesEqual(back[0].row, changes[0].row));
   assert.ok(valuesEqual(back[1].commitTs, at(6)));
+});
+
+Deno.test("compactHistory() drops old in-place changes but the last of each version, keeping the fold", () => {
+  const changes = [
+    up("1", 0, "a"),
+    up("2", 10, "a", "x"),
+    up("3", 20, "a", "y"),
+    up("4", 30, "b"),
+    up("5", 40, "b", "z"),
+    del("6", 50),
+    up("7", 60, "b"),
+    up("8", 70, "b", "w"),
+    up("9", 1000, "b", "v"),
+  ];
+  const kept = compactHistory(changes, ["name"], 500_000_000n);
+  assert.deepEqual(kept.map((c) => c.position), ["1", "3", "4", "5", "6", "7", "9"]);
+  assert.deepEqual(foldScd2(kept, ["name"]), foldScd2(changes, ["name"]));
+  assert.equal(
+    compactHistory(changes, ["name"], 10_000_000_000n),
+    changes,
+    "nothing is older than the horizon",
+  );
 });

@@ -19,6 +19,7 @@ import {
 } from "./operator.ts";
 import {
   byPosition,
+  compactHistory,
   decodeHistory,
   encodeHistory,
   foldScd2,
@@ -44,6 +45,14 @@ export interface Scd2Options {
    * @default ["name", "email", "phone_number"]
    */
   trackHistoryOn?: readonly string[];
+  /**
+   * How far (source commit time) a late change may fall behind a key's newest change and still be placed
+   * exactly among that key's in-place updates; older in-place updates are compacted away so a key's state does
+   * not grow with every `updated_at`-only change. A later change still lands in the right version order, at
+   * version granularity. `Infinity` keeps every change.
+   * @default 86_400_000 (one day)
+   */
+  exactLatenessMs?: number;
 }
 
 /**
@@ -94,6 +103,7 @@ export class Scd2Operator implements CheckedOperator {
   readonly #source: string;
   readonly #columns: readonly string[];
   readonly #tracked: readonly string[];
+  readonly #horizonNs: bigint | null;
   readonly #codec: KeyCodec;
   readonly #checker: EventChecker;
   #state = new Map<Key, string>();
@@ -107,6 +117,11 @@ export class Scd2Operator implements CheckedOperator {
     this.#source = source.name;
     this.#columns = source.columns.map((c) => c.name);
     this.#tracked = options.trackHistoryOn ?? ["name", "email", "phone_number"];
+    const lateness = options.exactLatenessMs ?? 86_400_000;
+    if (!(lateness >= 0)) {
+      throw new RangeError(`Cannot use exactLatenessMs ${lateness}: it must be 0 or more`);
+    }
+    this.#horizonNs = Number.isFinite(lateness) ? BigInt(Math.round(lateness)) * 1_000_000n : null;
     for (const col of this.#tracked) {
       if (!this.#columns.includes(col)) {
         throw new RangeError(`Cannot track history on "${col}": "${source.name}" has no such column`);
@@ -141,11 +156,10 @@ export class Scd2Operator implements CheckedOperator {
     for (const [k, list] of byKey) {
       const stored = this.#state.get(k);
       const old = stored === undefined ? [] : decodeHistory(stored, this.#columns);
-      const seen = new Set(old.map((c) => c.position));
       let merged: Scd2Change[] | null = null;
       for (const e of list) {
-        if (seen.has(e.position)) continue;
-        seen.add(e.position);
+        // Histories are short: a scan finds a repeated position without building a set.
+        if ((merged ?? old).some((c) => c.position === e.position)) continue;
         (merged ??= [...old]).push({
           position: e.position,
           commitTs: utc(e.commitTs),
@@ -156,7 +170,8 @@ export class Scd2Operator implements CheckedOperator {
       if (merged === null) continue;
       merged.sort(byPosition);
       this.#diff(k, foldScd2(old, this.#tracked), foldScd2(merged, this.#tracked), upserts, deletes);
-      this.#state.set(k, encodeHistory(merged, this.#columns));
+      const kept = this.#horizonNs === null ? merged : compactHistory(merged, this.#tracked, this.#horizonNs);
+      this.#state.set(k, encodeHistory(kept, this.#columns));
     }
     const changes: TableChanges = new Map();
     if (upserts.length > 0 || deletes.length > 0) changes.set(this.name, { upserts, deletes });
@@ -185,8 +200,13 @@ export class Scd2Operator implements CheckedOperator {
     return row;
   }
 
+  /** What a snapshot depends on besides its changes: columns and tracked columns. */
+  #shape(): string {
+    return JSON.stringify({ columns: this.#columns, tracked: this.#tracked });
+  }
+
   snapshotState(): Uint8Array {
-    const w = beginState(STATE_KIND, this.name).string(JSON.stringify(this.#columns)).u32(this.#state.size);
+    const w = beginState(STATE_KIND, this.name).string(this.#shape()).u32(this.#state.size);
     for (const [k, history] of this.#state) {
       writeKey(w, k);
       w.string(history);
@@ -196,10 +216,10 @@ export class Scd2Operator implements CheckedOperator {
 
   restore(state: Uint8Array): void {
     const r = openState(state, STATE_KIND, this.name);
-    const columns = r.string();
-    if (columns !== JSON.stringify(this.#columns)) {
+    const shape = r.string();
+    if (shape !== this.#shape()) {
       throw new RangeError(
-        `Cannot restore state of operator "${this.name}": it was taken with columns ${columns}`,
+        `Cannot restore state of operator "${this.name}": it was taken with ${shape}, not ${this.#shape()}`,
       );
     }
     const next = new Map<Key, string>();

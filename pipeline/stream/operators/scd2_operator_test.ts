@@ -202,6 +202,53 @@ Deno.test("Scd2Operator.restore() continues exactly and rebuildFromRows() reprod
   );
 });
 
+Deno.test("Scd2Operator compacts old in-place updates so a key's state stays small, with the same table", () => {
+  const sim = new Sim(0);
+  sim.insert("customers", customer(sim, 1, "Ann"));
+  for (let day = 0; day < 30; day++) {
+    for (let i = 0; i < 50; i++) {
+      sim.tick(1_728_000); // 50 updated_at-only changes a day
+      sim.update("customers", 1, { updated_at: sim.now });
+    }
+    if (day % 10 === 9) sim.update("customers", 1, { name: `Ann ${day}` });
+  }
+  const compacting = new Scd2Operator();
+  const exact = new Scd2Operator({ exactLatenessMs: Infinity });
+  const batches = deliver(sim.events, new Prng(1), {
+    duplicates: 0.1,
+    order: "local",
+    window: 20,
+    maxBatch: 40,
+  });
+  const rows = run(batches, compacting);
+  assertSameRows(rows, expected(sim.events), "compacted");
+  assertSameRows(run(batches, exact), expected(sim.events), "exact");
+  assert.deepEqual(rows.map((r) => r.version), [1, 2, 3, 4]);
+  const [small, large] = [compacting.snapshotState().length, exact.snapshotState().length];
+  assert.ok(small * 10 < large, `compacted state ${small} B vs ${large} B`);
+
+  // A change later than the horizon still lands in version order and keeps the SCD2 invariants.
+  const late = sim.events[100];
+  const image = new TableImage(compacting.outputs);
+  image.apply(new Map([["customers_scd2", { upserts: rows, deletes: [] }]]));
+  const fresh = new Scd2Operator();
+  fresh.restore(compacting.snapshotState());
+  image.apply(
+    fresh.apply([{ ...late, position: late.position + "5", after: { ...late.after, name: "Zed" } }]),
+  );
+  const after = image.rows("customers_scd2").sort((a, b) => (a.version as number) - (b.version as number));
+  assert.deepEqual(after.map((r) => [r.version, r.name]), [[1, "Ann"], [2, "Zed"], [3, "Ann"], [4, "Ann 9"], [
+    5,
+    "Ann 19",
+  ], [6, "Ann 29"]]);
+  assert.equal(after.filter((r) => r.is_current).length, 1);
+  assert.throws(
+    () => new Scd2Operator({ trackHistoryOn: ["name"] }).restore(compacting.snapshotState()),
+    /taken with/,
+  );
+  assert.throws(() => new Scd2Operator({ exactLatenessMs: -1 }), RangeError);
+});
+
 /** Random customer changes with few distinct values, so in-place updates, re-inserts and snapshots all occur. */
 function customerHistory(sim: SourceSimulator, rng: Prng, keys: number, steps: number): void {
   const names = ["Ann", "Bob"];
