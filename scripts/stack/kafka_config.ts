@@ -86,6 +86,9 @@ export function connectProperties(s: ConnectSettings): Record<string, PropertyVa
     "status.storage.replication.factor": 1,
     "status.storage.partitions": 1,
     "offset.flush.interval.ms": 1000,
+    // One worker: after a crash its connectors should move to the restarted worker at once, not after the
+    // default 5-minute wait for the lost worker to come back.
+    "scheduled.rebalance.max.delay.ms": 0,
     "listeners": `http://${s.host}:${s.port}`,
     "rest.advertised.host.name": s.host,
     "rest.advertised.port": s.port,

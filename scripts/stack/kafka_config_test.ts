@@ -37,6 +37,7 @@ Deno.test("connectProperties() uses JsonConverter with schemas on and the plugin
   assert.equal(p["listeners"], "http://127.0.0.1:18083");
   assert.equal(p["plugin.path"], "/c/plugins");
   assert.equal(p["bootstrap.servers"], "127.0.0.1:19092");
+  assert.equal(p["scheduled.rebalance.max.delay.ms"], 0);
   for (const t of ["config", "offset", "status"]) assert.equal(p[`${t}.storage.replication.factor`], 1);
 });
 
