@@ -55,6 +55,7 @@ export {
 } from "./read/read_file.ts";
 export { type ChangesOptions, type ChangeType, readChanges } from "./read/changes.ts";
 export {
+  coercePredicate,
   type CompareOp,
   matchesAll,
   parseLiteral,

@@ -118,7 +118,16 @@ function encodeZ85(bytes: Uint8Array): string {
 }
 
 Deno.test("readDeletionVector() decodes an inline (Z85) vector without touching storage", async () => {
-  const bitmapBytes = bitmap([...u32(12346), ...u32(1), ...u16(0), ...u16(2), ...u32(16), ...u16(0), ...u16(5), ...u16(9)]);
+  const bitmapBytes = bitmap([
+    ...u32(12346),
+    ...u32(1),
+    ...u16(0),
+    ...u16(2),
+    ...u32(16),
+    ...u16(0),
+    ...u16(5),
+    ...u16(9),
+  ]);
   const dv = {
     storageType: "i" as const,
     pathOrInlineDv: encodeZ85(bitmapBytes),

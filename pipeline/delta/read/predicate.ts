@@ -148,3 +148,40 @@ export function predicateToString(p: Predicate): string {
     p.value instanceof Uint8Array ? new TextDecoder().decode(p.value) : String(p.value)
   }`;
 }
+
+/**
+ * `predicate` with its value converted to the column's type, so callers may write `{ value: 10 }` for a long or
+ * decimal column or `{ value: "2024-01-02" }` for a date: numbers become bigint/Decimal, strings are parsed
+ * like CLI literals, Dates become timestamps. A value that cannot be converted is a TypeError (a filter that
+ * silently matches nothing would hide the mistake).
+ */
+export function coercePredicate(predicate: Predicate, field: StructField): Predicate {
+  if (!("value" in predicate)) return { ...predicate, column: field.name };
+  const type = field.type;
+  let value = predicate.value;
+  const fail = () =>
+    new TypeError(
+      `Cannot compare column "${field.name}" (${typeof type === "string" ? type : type.type}) with ${
+        typeof value === "object" ? value?.constructor?.name : typeof value
+      } ${String(value)}`,
+    );
+  if (typeof value === "string" && type !== "string") {
+    try {
+      value = parseLiteral(value, field);
+    } catch (e) {
+      throw Object.assign(fail(), { cause: e });
+    }
+  } else if (typeof value === "number" && typeof type === "string") {
+    if (type === "long") {
+      if (!Number.isInteger(value)) throw fail();
+      value = BigInt(value);
+    } else if (decimalParts(type)) {
+      value = Decimal.fromNumber(value);
+    } else if (!["byte", "short", "integer", "float", "double"].includes(type)) throw fail();
+  } else if (typeof value === "bigint" && typeof type === "string" && decimalParts(type)) {
+    value = new Decimal(value, 0);
+  } else if ((value as unknown) instanceof Date && (type === "timestamp" || type === "timestamp_ntz")) {
+    value = Timestamp.fromMillis((value as unknown as Date).getTime(), type === "timestamp");
+  }
+  return { ...predicate, column: field.name, value };
+}

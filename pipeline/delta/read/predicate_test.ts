@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Decimal, LocalDate, Timestamp } from "../../value/mod.ts";
 import type { StructType } from "../schema/types.ts";
 import { compareCodePoints, compareValues } from "./compare_values.ts";
-import { matchesAll, parsePredicate, predicateToString, testValue } from "./predicate.ts";
+import { coercePredicate, matchesAll, parsePredicate, predicateToString, testValue } from "./predicate.ts";
 
 const schema: StructType = {
   type: "struct",
@@ -79,4 +79,32 @@ Deno.test("compareValues() orders each kind of value and refuses mixed kinds", (
   // U+FF5E sorts below U+1F600 in UTF-8 although its UTF-16 unit is larger.
   assert.equal(compareCodePoints("\uff5e", "😀"), -1);
   assert.equal("\uff5e" < "😀", false);
+});
+
+Deno.test("coercePredicate() converts plain JS values to the column's type", () => {
+  const field = (name: string) => schema.fields.find((f) => f.name === name)!;
+  const value = (p: ReturnType<typeof coercePredicate>) => ("value" in p ? p.value : undefined);
+  assert.equal(value(coercePredicate({ column: "id", op: "=", value: 5 }, field("id"))), 5n);
+  assert.equal(
+    String(value(coercePredicate({ column: "amount", op: ">", value: 10 }, field("amount")))),
+    "10",
+  );
+  assert.equal(
+    String(value(coercePredicate({ column: "amount", op: ">", value: 10n }, field("amount")))),
+    "10",
+  );
+  assert.equal(
+    String(value(coercePredicate({ column: "day", op: "=", value: "2024-01-02" }, field("day")))),
+    "2024-01-02",
+  );
+  assert.equal(
+    String(value(coercePredicate({ column: "ts", op: "<", value: "2024-01-02T00:00:00Z" }, field("ts")))),
+    "2024-01-02T00:00:00.000000Z",
+  );
+  assert.throws(() => coercePredicate({ column: "id", op: "=", value: 1.5 }, field("id")), TypeError);
+  assert.throws(() => coercePredicate({ column: "day", op: "=", value: "soon" }, field("day")), TypeError);
+  assert.deepEqual(coercePredicate({ column: "ID", op: "is null" }, field("id")), {
+    column: "id",
+    op: "is null",
+  });
 });

@@ -9,7 +9,7 @@ import type { AddFile } from "../log/actions.ts";
 import { columnMappingMode } from "../schema/column_mapping.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { fileMayMatch } from "./file_skipping.ts";
-import { findColumn, matchesAll, type Predicate } from "./predicate.ts";
+import { coercePredicate, findColumn, matchesAll, type Predicate } from "./predicate.ts";
 import {
   decodeDataFile,
   fetchDataFile,
@@ -58,7 +58,7 @@ export function planScan(
       throw new TypeError(`Cannot filter on "${p.column}": no such column`);
     }
   }
-  const resolved = predicates.map((p) => ({ ...p, column: findColumn(source.schema, p.column)!.name }));
+  const resolved = predicates.map((p) => coercePredicate(p, findColumn(source.schema, p.column)!));
   const ctx = {
     schema: source.schema,
     partitionColumns: source.partitionColumns,
@@ -89,7 +89,7 @@ export async function* scan(
   const predicates = predicatesOf(options.filter).map((p) => {
     const field = findColumn(source.schema, p.column);
     if (!field) throw new TypeError(`Cannot filter on "${p.column}" in "${store.url}": no such column`);
-    return { ...p, column: field.name };
+    return coercePredicate(p, field);
   });
   const output = selectFields(source.schema, options.columns, store.url).map((f) => f.name);
   const needed = [...output];
