@@ -40,10 +40,13 @@ if __name__ == "__main__":
     if cmd == "append":
         n = int(sys.argv[3])
         data = orders(n)
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
         t = time.perf_counter()
         write_deltalake(path, data, mode="append")
         s = time.perf_counter() - t
-        print(json.dumps({"seconds": s, "rows_per_s": n / s, "peak_rss_mib": peak()}))
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        print(json.dumps({"seconds": s, "cpu_seconds": cpu, "rows_per_s": n / s, "peak_rss_mib": peak()}))
     elif cmd == "open":
         times = []
         for _ in range(5):

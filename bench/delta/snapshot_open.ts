@@ -15,7 +15,7 @@ import { serializeCommit } from "../../pipeline/delta/write/commit.ts";
 import { createTable } from "../../pipeline/delta/write/write_table.ts";
 import { ensureVenv } from "../../tests/interop/_python.ts";
 import { writeSection } from "../results.ts";
-import { median, ORDERS_SCHEMA, peakRssMiB } from "./_orders.ts";
+import { loadAverage, median, ORDERS_SCHEMA, peakRssMiB } from "./_orders.ts";
 
 const CHECKPOINT_EVERY = 100;
 const MARKS = [1_000, 5_000, 10_000];
@@ -108,6 +108,7 @@ Goal ≤ 200 ms at 10k commits and flat as the table ages: ${worst <= 200 ? "met
 ${
       worst.toFixed(1)
     } ms; the checkpoint holds one row per live file, so open time grows with files, not commits).
+Load average (1 min) at the end of the run: ${await loadAverage()} on ${navigator.hardwareConcurrency} cores.
 Peak RSS of the benchmark process: ${await peakRssMiB()} MiB.
 `;
     await writeSection("delta-snapshot-open", "Delta snapshot open at 1k–10k commits with checkpoints", body);

@@ -11,7 +11,7 @@ import { upsertRows } from "../../pipeline/delta/write/upsert_rows.ts";
 import { createTable, writeTable } from "../../pipeline/delta/write/write_table.ts";
 import type { Row } from "../../pipeline/value/mod.ts";
 import { writeSection } from "../results.ts";
-import { median, orders, ORDERS_SCHEMA, peakRssMiB } from "./_orders.ts";
+import { loadAverage, median, orders, ORDERS_SCHEMA, peakRssMiB } from "./_orders.ts";
 
 const TABLE_ROWS = 1_000_000;
 const FILE_ROWS = 125_000;
@@ -77,6 +77,7 @@ Goal ≤ 1 s for the CDC-shaped batch: ${
       m <= 1000 ? "met" : "**not met**"
     }. The spread batch rewrites every file
 (copy-on-write without deletion vectors), so it costs a full read and write of the table.
+Load average (1 min) at the end of the run: ${await loadAverage()} on ${navigator.hardwareConcurrency} cores.
 Peak RSS of the benchmark process (table building included): ${peak} MiB.
 `;
     await writeSection("delta-upsert", "Delta upsert of 10k keys into 1M rows", body);
