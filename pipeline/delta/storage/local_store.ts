@@ -94,30 +94,39 @@ export class LocalStore implements ObjectStore {
       if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return;
       throw e;
     }
-    await Promise.all(entries.map(async (entry) => {
-      if (entry.name.startsWith(TEMP_PREFIX)) return;
+    // Filter synchronously first: only the entries that are listed cost a promise and a stat.
+    const files: string[] = [];
+    const folders: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith(TEMP_PREFIX)) continue;
       const key = dirKey === "" ? entry.name : `${dirKey}/${entry.name}`;
       if (entry.isDirectory) {
         const sub = key + "/";
         // Descend only where keys below can still start with the prefix and sort after startAfter.
-        if (!(prefix.startsWith(sub) || sub.startsWith(prefix))) return;
+        if (!(prefix.startsWith(sub) || sub.startsWith(prefix))) continue;
         if (startAfter !== undefined && compareKeys(sub, startAfter) < 0 && !startAfter.startsWith(sub)) {
-          return;
+          continue;
         }
-        await this.#walk(key, prefix, startAfter, out);
-        return;
+        folders.push(key);
+        continue;
       }
-      if (!key.startsWith(prefix)) return;
+      if (!key.startsWith(prefix)) continue;
       // Checked before stat: listing a long _delta_log from a checkpoint must not stat every older commit.
-      if (startAfter !== undefined && compareKeys(key, startAfter) <= 0) return;
-      try {
-        const info = await Deno.stat(`${dir}/${entry.name}`);
-        if (info.isFile) out.push({ key, size: info.size, lastModified: info.mtime?.getTime() ?? 0 });
-      } catch (e) {
-        // Deleted between readDir and stat: not part of the listing.
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      }
-    }));
+      if (startAfter !== undefined && compareKeys(key, startAfter) <= 0) continue;
+      files.push(key);
+    }
+    await Promise.all([
+      ...folders.map((key) => this.#walk(key, prefix, startAfter, out)),
+      ...files.map(async (key) => {
+        try {
+          const info = await Deno.stat(`${this.#root}/${key}`);
+          if (info.isFile) out.push({ key, size: info.size, lastModified: info.mtime?.getTime() ?? 0 });
+        } catch (e) {
+          // Deleted between readDir and stat: not part of the listing.
+          if (!(e instanceof Deno.errors.NotFound)) throw e;
+        }
+      }),
+    ]);
   }
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
