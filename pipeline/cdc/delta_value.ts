@@ -29,6 +29,8 @@ export type DecimalText =
    */
   | "auto";
 
+// decimalParts parses "decimal(p,s)" with a regex: once per type is enough.
+const DECIMAL_PARTS = new Map<string, { precision: number; scale: number } | null>();
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function decimalValue(
@@ -127,7 +129,8 @@ export function deltaValue(
       return epochTimestamp(epochInteger(raw, path), zoned);
     }
   }
-  const dec = decimalParts(type);
+  let dec = DECIMAL_PARTS.get(type);
+  if (dec === undefined) DECIMAL_PARTS.set(type, dec = decimalParts(type));
   if (dec) return decimalValue(raw, dec.precision, dec.scale, text, path);
   throw new TypeError(`Cannot decode "${path}": Delta type ${type} is not supported by the change decoder`);
 }
