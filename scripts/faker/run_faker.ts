@@ -157,6 +157,12 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
     let paced = 0;
     let consecutiveErrors = 0;
     let sinceYield = 0;
+    const plan = () => {
+      const op = generator.next();
+      return { op, changes: rowChanges(op) };
+    };
+    /** Operations drawn but not yet sent. */
+    let ahead: { op: Operation; changes: RowChange[] }[] = [];
     for (;;) {
       if (options.ops !== undefined && report.operations >= options.ops) {
         report.stoppedBy = "ops";
@@ -185,14 +191,16 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
         await sleep(0);
       }
       if (options.ops !== undefined) due = Math.min(due, options.ops - report.operations);
-      let pending = Array.from({ length: due }, () => {
-        const op = generator.next();
-        return { op, changes: rowChanges(op) };
-      });
+      let pending = ahead.splice(0, due);
+      while (pending.length < due) pending.push(plan());
+      let running = executor.applyAll(pending.map((p) => p.changes));
+      // While the database works (PostgreSQL answers over the network), draw the next operations; they run
+      // after these, so the order stays the generator's.
+      if (executor.maxBatch > 1) { while (ahead.length < due) ahead.push(plan()); }
       let delay = 50;
       let attempt = 0;
       while (pending.length > 0) {
-        const { committed, error } = await executor.applyAll(pending.map((p) => p.changes));
+        const { committed, error } = await running;
         for (const { op, changes } of pending.slice(0, committed)) {
           report.operations++;
           report.byKind[op.kind] = (report.byKind[op.kind] ?? 0) + 1;
@@ -211,6 +219,7 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
           await sleep(delay, signal);
           if (signal?.aborted) break;
           delay = Math.min(delay * 2, MAX_BACKOFF_MS);
+          running = executor.applyAll(pending.map((p) => p.changes));
           continue;
         }
         report.errors++;
@@ -220,7 +229,8 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
             { cause: error },
           );
         }
-        // The operations generated after the failed one assumed it happened: drop them with the model.
+        // The operations drawn after the failed one assumed it happened: drop them with the model.
+        ahead = [];
         log(`faker: ${failed} failed (${message}); reloading the model from the database`);
         const reloaded = await withRetry("reloading the model", () => loadModel(db));
         if (!reloaded) break;
