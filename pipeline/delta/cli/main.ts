@@ -28,13 +28,13 @@ export const COMMANDS: Record<string, LakeCommand> = {
   read: {
     run: readCommand,
     usage:
-      'read <uri> [--version N | --timestamp ISO] [--columns a,b] [--where "col op value"] [--limit N] [--format table|ndjson|csv]',
+      'read <uri> [--version N | --timestamp ISO] [--columns a,b] [--where "col op value"] [--limit N] [--format table|ndjson|csv] [--time-zone ZONE]',
   },
   describe: { run: describeCommand, usage: "describe <uri> [--version N] [--json]" },
   history: { run: historyCommand, usage: "history <uri> [--limit N] [--json]" },
   changes: {
     run: changesCommand,
-    usage: "changes <uri> --from V [--to V] [--columns a,b] [--format table|ndjson|csv]",
+    usage: "changes <uri> --from V [--to V] [--columns a,b] [--format table|ndjson|csv] [--time-zone ZONE]",
   },
   write: {
     run: writeCommand,
