@@ -62,6 +62,12 @@ if (import.meta.main) {
     Deno.exit(0);
   }
   if (!DIALECTS.includes(values.dialect as Dialect)) usage(`unknown dialect "${values.dialect}"`);
+  if (values.dialect === "sqlite" && values.url) {
+    usage("--url is for postgres and sqlserver; SQLite takes --db PATH");
+  }
+  if (values.dialect !== "sqlite" && values.db) {
+    usage(`--db is for sqlite; ${values.dialect} takes --url URL`);
+  }
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) {
     usage(`--seed must be an integer, got "${values.seed}"`);
