@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Dialect, DIALECTS } from "../setup/mod.ts";
+import { formatRate } from "./progress.ts";
 import { runFaker } from "./run_faker.ts";
 
 const USAGE = `Usage: deno task faker [--dialect sqlite|postgres|sqlserver] [options]
@@ -16,7 +17,7 @@ changing and leaving, carts, price changes, restocks, reviews) into a source set
   --dialect D      sqlite (default), postgres or sqlserver
   --db PATH        SQLite file (default ./data/source.sqlite)
   --url URL        postgres://… or sqlserver://… (default: the local stack's PostgreSQL)
-  --rate N         transactions per second, 0 = as fast as possible (default 20)
+  --rate N         transactions per second, 0 = as fast as possible (default 0.4, the original's pacing)
   --duration S     stop after S seconds
   --ops N          stop after N operations
   --seed N         PRNG seed: the same seed on the same starting database gives the same operations (default 1)
@@ -96,7 +97,7 @@ if (import.meta.main) {
       `faker ${report.dialect}: ${report.operations} transactions in ${
         (report.elapsedMs / 1000).toFixed(1)
       } s (${
-        Math.round(report.operations / Math.max(report.elapsedMs / 1000, 1e-9))
+        formatRate(report.operations / Math.max(report.elapsedMs / 1000, 1e-9))
       }/s), stopped by ${report.stoppedBy}; ${report.retries} retries, ${report.errors} errors`,
     );
     if (tables) console.log(`row changes: ${tables}`);

@@ -38,7 +38,10 @@ export interface FakerOptions extends Omit<SourceOptions, "dialect"> {
   source?: SourceDb;
   /** PostgreSQL: wait for each commit to be flushed (synchronous_commit on). @default false */
   durableCommits?: boolean;
-  /** Transactions per second; 0 runs as fast as the database allows. @default 20 */
+  /**
+   * Transactions per second; 0 runs as fast as the database allows.
+   * @default DEFAULT_RATE (the original faker's pacing)
+   */
   rate?: number;
   /** Stop after this many seconds. @default no limit */
   duration?: number;
@@ -59,6 +62,9 @@ export interface FakerOptions extends Omit<SourceOptions, "dialect"> {
   /** Called with every operation the database accepted, in order. */
   onOperation?: (op: Operation) => void;
 }
+
+/** The original faker's pacing: one action every 1–4 s, 0.4 per second on average. */
+export const DEFAULT_RATE = 0.4;
 
 /** Row changes per source table by kind: c inserts, u updates, d deletes. */
 export type ChangeCounts = Record<string, { c: number; u: number; d: number }>;
@@ -109,7 +115,7 @@ function count(changes: ChangeCounts, c: RowChange): void {
  * reloaded from the database and the run goes on.
  */
 export async function runFaker(options: FakerOptions): Promise<FakerReport> {
-  const rate = options.rate ?? 20;
+  const rate = options.rate ?? DEFAULT_RATE;
   if (!(rate >= 0) || !Number.isFinite(rate)) {
     throw new RangeError(`Cannot run the faker at rate ${rate}: use a number ≥ 0`);
   }
