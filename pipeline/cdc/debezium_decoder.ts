@@ -221,6 +221,7 @@ function transactionIdOf(
   path: string,
 ): string | null {
   if (source.connector === "sqlserver") return optionalString(source, "commit_lsn", path);
+  if (typeof source.txId === "number" && Number.isSafeInteger(source.txId)) return String(source.txId);
   const tx = optionalInt64(source, "txId", path);
   if (tx !== null) return tx.toString();
   const gtid = source.gtid;
@@ -515,7 +516,10 @@ export class DebeziumDecoder {
     if (op === "d" && before === null && message.key === null) {
       throw new TypeError('Cannot decode "payload.before": a delete needs a before image or a key');
     }
-    const key = this.#key(topic, message.key, table) ?? this.#keyFromRow(table, after ?? before);
+    // The catalog's key columns are in every row image (deletes included): reading them there spares parsing
+    // the Kafka key, and the lake's key is the catalog's even where a connector overrides the message key.
+    const key = this.#catalogKey(table, after ?? before) ?? this.#key(topic, message.key, table) ??
+      this.#keyFromRow(table, after ?? before);
     checkKey(table.name, key);
     const commitTs = this.#commitTs(source);
     const txId = transactionIdOf(source, payload, "payload.source");
@@ -539,6 +543,19 @@ export class DebeziumDecoder {
     const ts = sourceTime(source, "payload.source");
     if (ts === null) throw new TypeError('Cannot decode "payload.source.ts_ms": the commit time is missing');
     return ts;
+  }
+
+  /** The catalog key of `row`, or null when the table is not in the catalog or a key column is missing. */
+  #catalogKey(table: TableNaming, row: Row | null): Row | null {
+    const cols = table.def?.key;
+    if (!cols || row === null) return null;
+    const key: Row = {};
+    for (const c of cols) {
+      const v = row[c];
+      if (v === undefined || v === null) return null;
+      key[c] = v;
+    }
+    return key;
   }
 
   #keyFromRow(table: TableNaming, row: Row | null): Row {

@@ -118,14 +118,18 @@ Deno.test("DebeziumDecoder maps a SQL Server topic's CamelCase columns (orderite
 Deno.test("DebeziumDecoder parses a topic's schema once and recompiles when it changes", () => {
   const d = new DebeziumDecoder();
   for (let i = 1; i <= 5; i++) changeOf(d.decode(bytesMessage(order(i))));
-  assert.equal(d.stats.schemasCompiled, 2, "one value schema and one key schema");
+  assert.equal(
+    d.stats.schemasCompiled,
+    1,
+    "one value schema (orders is in the catalog: its key is read from the row)",
+  );
   const wider = order(6, {
     columns: [...ORDERS_COLUMNS, { name: "note", schema: { type: "string", optional: true } }],
   });
   wider.after!.note = '"gift"';
   const e = changeOf(d.decode(bytesMessage(wider)));
   assert.equal(e.after!.note, "gift");
-  assert.equal(d.stats.schemasCompiled, 3);
+  assert.equal(d.stats.schemasCompiled, 2);
   assert.equal(changeOf(d.decode(bytesMessage(order(7)))).after!.order_id, 7);
 });
 
