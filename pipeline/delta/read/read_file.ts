@@ -12,7 +12,7 @@ import type { ObjectStore } from "../storage/object_store.ts";
 import { arrowToValues, findArrowField } from "./arrow_values.ts";
 import { readDeletionVector } from "./deletion_vector.ts";
 import { parsePartitionValue } from "./partition_value.ts";
-import { readParquetTable } from "./parquet_file.ts";
+import { readParquetColumns, readParquetSchema, readParquetTable } from "./parquet_file.ts";
 
 /** What a file is read against: the table's schema, partitioning and metadata at some version. */
 export interface TableShape {
@@ -71,7 +71,7 @@ export async function readDataFile(
   file: DataFileRef,
   options: ReadFileOptions = {},
 ): Promise<Row[]> {
-  return decodeDataFile(store.url, table, file, await fetchDataFile(store, file, options), options);
+  return await decodeDataFile(store.url, table, file, await fetchDataFile(store, file, options), options);
 }
 
 /** The raw bytes of a data file and its deleted row indexes: the IO half of {@linkcode readDataFile}. */
@@ -97,19 +97,32 @@ export async function fetchDataFile(
   return { key, bytes, deleted };
 }
 
-/** Decodes a fetched data file into rows: the CPU half of {@linkcode readDataFile}. */
-export function decodeDataFile(
+/**
+ * Decodes a fetched data file into rows: the CPU half of {@linkcode readDataFile}. Only the file columns the
+ * requested fields need are decoded.
+ */
+export async function decodeDataFile(
   tableUrl: string,
   table: TableShape,
   file: DataFileRef,
   fetched: FetchedDataFile,
   options: ReadFileOptions = {},
-): Row[] {
+): Promise<Row[]> {
   const mode = columnMappingMode(table.metadata);
   const fields = selectFields(table.schema, options.columns, tableUrl);
   const partitions = new Set(table.partitionColumns);
   const { key, bytes, deleted } = fetched;
-  const arrowTable = readParquetTable(bytes, key);
+  const fileFields = readParquetSchema(bytes, key).fields;
+  const wanted = new Set<string>();
+  const want = (field: StructField, fieldMode: ColumnMappingMode) => {
+    const i = findArrowField(fileFields, field, fieldMode);
+    if (i >= 0) wanted.add(fileFields[i].name);
+  };
+  for (const field of fields) if (!partitions.has(field.name)) want(field, mode);
+  for (const field of options.extraFields ?? []) want(field, "none");
+  const arrowTable = wanted.size === fileFields.length
+    ? readParquetTable(bytes, key)
+    : await readParquetColumns(bytes, key, [...wanted]);
   const numRows = arrowTable.numRows;
 
   const columns: { name: string; values: Value[] | null; constant: Value }[] = [];

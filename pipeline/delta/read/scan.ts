@@ -124,7 +124,7 @@ export async function* scan(
       fill();
       const head = pending.shift();
       if (!head) break;
-      let rows = decodeDataFile(store.url, source, head.file, await head.fetched, readOptions);
+      let rows = await decodeDataFile(store.url, source, head.file, await head.fetched, readOptions);
       if (predicates.length > 0) rows = rows.filter((r) => matchesAll(predicates, r));
       if (needed.length !== output.length) rows = rows.map((r) => project(r, output));
       if (produced + rows.length > limit) rows = rows.slice(0, limit - produced);
