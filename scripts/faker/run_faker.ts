@@ -87,6 +87,8 @@ export interface FakerReport {
 
 const MAX_BACKOFF_MS = 5_000;
 const MAX_CONSECUTIVE_ERRORS = 50;
+/** How early a batching executor may send paced operations (at most this many ms before their time). */
+const BATCH_LEAD_MS = 10;
 /** Behind schedule by more than this, the pacer stops catching up (no burst after a stall). */
 const MAX_LAG_MS = 1_000;
 
@@ -179,18 +181,20 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
         break;
       }
       if (signal?.aborted) break;
-      // How many operations are due: with a rate, those whose time has come (a batch when behind).
+      // How many operations are due: with a rate, those whose time has come, or comes within `lead` ms when
+      // the executor sends batches (a round trip per few operations instead of one each).
       let due = executor.maxBatch;
       if (rate > 0) {
+        const lead = executor.maxBatch > 1 ? BATCH_LEAD_MS : 0;
         const late = now() - (base + (paced * 1000) / rate);
         if (late > MAX_LAG_MS) {
           base = now();
           paced = 0;
-        } else if (late < -1) {
-          await sleep(-late, signal);
+        } else if (late + lead < -1) {
+          await sleep(-late - lead, signal);
           continue;
         }
-        due = Math.min(due, Math.max(1, Math.floor((Math.max(late, 0) * rate) / 1000) + 1));
+        due = Math.min(due, Math.max(1, Math.floor((Math.max(late + lead, 0) * rate) / 1000) + 1));
       } else if ((sinceYield += due) >= 256) {
         // Let timers and signals run: the SQLite path never yields to the event loop on its own.
         sinceYield = 0;
