@@ -358,3 +358,24 @@ Deno.test({
     }
   },
 });
+
+Deno.test("faker on PostgreSQL keeps to --rate while batching round trips", async () => {
+  const database = `${run}_paced`;
+  const pacedUrl = url.replace(new RegExp(`/${run}$`), `/${database}`);
+  const admin = openPostgres({ ...pg, database: "postgres" });
+  try {
+    await runSetup({
+      dialect: "postgres",
+      url: pacedUrl,
+      connector: false,
+      names: { publication: database },
+    });
+    const report = await runFaker({ dialect: "postgres", url: pacedUrl, rate: 300, duration: 2, seed: 3 });
+    assert.equal(report.stoppedBy, "duration");
+    // 600 due in 2 s; batches may run up to 10 ms (3 operations) ahead of time.
+    assert.ok(report.operations >= 540 && report.operations <= 606, `${report.operations} operations`);
+  } finally {
+    await admin.exec(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.close();
+  }
+});
