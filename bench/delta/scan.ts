@@ -165,8 +165,7 @@ ${row("deltalake 1.6.6 `to_pyarrow_table()` (Arrow, multi-threaded)", py)}
 Peak RSS of the reading process: Lakestream ${rss.toFixed(0)} MiB (the table is written by a child process);
 deltalake ${py.peak_rss_mib.toFixed(0)} MiB. Rows of the value model cost the difference between the Arrow
 floor and the full scan: one object per row and exact bigint/Decimal/Timestamp values; deltalake stops at
-Arrow. Projection reads only the needed columns into Rows but still decodes whole files (parquet-wasm's
-synchronous reader has no column projection).
+Arrow. A projected scan decodes only the Parquet columns it needs (parquet-wasm column projection).
 `;
     console.log(body);
     await writeSection("delta-scan", "Delta scan throughput (1M rows) vs delta-rs", body);
