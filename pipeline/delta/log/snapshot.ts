@@ -144,14 +144,20 @@ export class Snapshot {
 
   /**
    * Rows in the table from file stats (numRecords minus deletion-vector cardinality), or null when a file has
-   * no stats.
+   * no (readable) stats.
    */
   get numRecords(): number | null {
     let n = 0;
     for (const f of this.files) {
       if (!f.stats) return null;
-      const stats = JSON.parse(f.stats) as FileStats;
-      if (typeof stats.numRecords !== "number") return null;
+      let stats: FileStats;
+      try {
+        stats = JSON.parse(f.stats) as FileStats;
+      } catch {
+        // Unreadable stats make the count unknown, as missing ones do; reading the table is unaffected.
+        return null;
+      }
+      if (typeof stats?.numRecords !== "number") return null;
       n += stats.numRecords - (f.deletionVector?.cardinality ?? 0);
     }
     return n;

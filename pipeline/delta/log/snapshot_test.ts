@@ -177,3 +177,19 @@ Deno.test("loadSnapshot() uses in-commit timestamps from their enablement versio
   assert.equal((await loadSnapshot(store, { timestamp: 65_000 })).version, 2);
   assert.equal((await loadSnapshot(store, { timestamp: 70_000 })).version, 3);
 });
+
+Deno.test("Snapshot.numRecords sums file stats and is null when a file has none or unreadable ones", async () => {
+  const { store, commit } = storeWithClock();
+  const withStats = (path: string, stats: string | null): Action => ({
+    add: { path, partitionValues: {}, size: 1, modificationTime: 0, dataChange: true, stats },
+  });
+  await commit(0, [
+    protocol,
+    { metaData: metadata() },
+    withStats("a", '{"numRecords":3}'),
+    withStats("b", '{"numRecords":4}'),
+  ]);
+  assert.equal((await loadSnapshot(store)).numRecords, 7);
+  await commit(1, [withStats("c", "{broken")]);
+  assert.equal((await loadSnapshot(store)).numRecords, null);
+});
