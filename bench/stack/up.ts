@@ -99,7 +99,7 @@ async function main(): Promise<void> {
         console.log("cold cache (Maven downloads), fresh state directory");
         loads.push(load());
         results.push(
-          await measure("cold (empty cache, new .stack)", {
+          await measure("cold (empty cache but the MinIO binary, new .stack)", {
             ...env,
             LAKESTREAM_STACK_DIR: coldDir,
             LAKESTREAM_CACHE_DIR: cacheDir,
@@ -126,6 +126,7 @@ async function main(): Promise<void> {
   }\`: a private stack (own state directory,
 ports 2xxxx). "up" is the whole command (installs, starts in parallel, waits for every health check); a service's
 time runs from its process start to its first passing health check (Connect starts alongside Kafka and waits for the broker itself).
+The cold run's "down" includes building the class-data archives, which happens once per JDK and jar set.
 Load average (1 min) at the start of each run: ${loads.join(", ")}; other work shared the 2 cores.
 
 | scenario | up | ${SERVICES.join(" | ")} | down |
