@@ -1,7 +1,7 @@
 /**
  * Executes the row changes of one operation as one source transaction, per dialect, verifying that each change
  * touched exactly one row:
- * - SQLite: prepared statements inside BEGIN IMMEDIATE … COMMIT, in process.
+ * - SQLite: prepared statements inside BEGIN IMMEDIATE … COMMIT, in process; updates set UpdatedAt.
  * - PostgreSQL: one prepared statement per operation shape, chaining its changes as data-modifying CTEs, in
  *   BEGIN … COMMIT; the operations that are due are pipelined in one round trip (each still its own
  *   transaction). A change that misses its row fails the statement (an impossible cast naming the change), so
@@ -105,6 +105,12 @@ function describe(c: RowChange): string {
   return c.kind === "insert" ? `insert into ${c.table}` : `${c.kind} of ${c.table} ${c.key} ${c.id}`;
 }
 
+/**
+ * SQLite updates set UpdatedAt themselves: the capture trigger then logs them as they are instead of touching
+ * the row with a second, nested UPDATE (same single change, half the writes).
+ */
+const SQLITE_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
 class SqliteExecutor extends OneByOne {
   #db: SqliteSourceDb;
   constructor(db: SqliteSourceDb) {
@@ -115,7 +121,7 @@ class SqliteExecutor extends OneByOne {
   async apply(changes: readonly RowChange[]): Promise<void> {
     this.#db.transactionSync(() => {
       for (const c of changes) {
-        const { sql, params } = render(c);
+        const { sql, params } = render(c, SQLITE_NOW);
         const n = this.#db.execSync(sql, params);
         if (n !== 1) throw new StaleModelError(`Stale faker model: ${describe(c)} changed ${n} rows`);
       }
