@@ -139,7 +139,7 @@ export async function stackUp(names: readonly ServiceName[], io: StackIo): Promi
 
     const started = new Map<ServiceName, StartedProcess>();
     const abort = new AbortController();
-    const healthy = new Map<ServiceName, Promise<void>>();
+    const outcomes = new Map<ServiceName, Promise<void>>();
     // Settles when a service's process is running: what a dependent waits for before starting its own.
     const launched = new Map(wanted.map((n) => [n, Promise.withResolvers<void>()] as const));
     for (const l of launched.values()) {
@@ -192,7 +192,7 @@ export async function stackUp(names: readonly ServiceName[], io: StackIo): Promi
     };
     let failure: unknown = null;
     for (const name of wanted) {
-      healthy.set(
+      outcomes.set(
         name,
         bringUp(name).catch((e) => {
           // The first failure stops the others from waiting out their timeouts.
@@ -203,7 +203,7 @@ export async function stackUp(names: readonly ServiceName[], io: StackIo): Promi
         }),
       );
     }
-    await Promise.allSettled(healthy.values());
+    await Promise.allSettled(outcomes.values());
     if (failure) {
       for (const name of [...started.keys()].reverse()) {
         if (await stopProcess(paths.pidFile(name), STOP_OPTIONS[name]) !== "not-running") {
