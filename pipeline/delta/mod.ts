@@ -58,6 +58,7 @@ export {
   coercePredicate,
   type CompareOp,
   matchesAll,
+  parseFilter,
   parseLiteral,
   parsePredicate,
   type Predicate,

@@ -28,7 +28,7 @@ export const COMMANDS: Record<string, LakeCommand> = {
   read: {
     run: readCommand,
     usage:
-      'read <uri> [--version N | --timestamp ISO] [--columns a,b] [--where "col op value"] [--limit N] [--format table|ndjson|csv] [--time-zone ZONE]',
+      'read <uri> [--version N | --timestamp ISO] [--columns a,b] [--where "col op value [and …]"] [--limit N] [--format table|ndjson|csv] [--time-zone ZONE]',
   },
   describe: { run: describeCommand, usage: "describe <uri> [--version N] [--json]" },
   history: { run: historyCommand, usage: "history <uri> [--limit N] [--json]" },

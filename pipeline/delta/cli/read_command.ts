@@ -1,11 +1,11 @@
 /**
- * `lake read <uri> [--version N | --timestamp ISO] [--columns a,b] [--where "col op value"] [--limit N]
+ * `lake read <uri> [--version N | --timestamp ISO] [--columns a,b] [--where "col op value [and …]"] [--limit N]
  * [--format table|ndjson|csv] [--time-zone ZONE]`: the rows of a table, streamed file by file.
  *
  * @module
  */
 import { loadSnapshot } from "../log/snapshot.ts";
-import { parsePredicate } from "../read/predicate.ts";
+import { parseFilter } from "../read/predicate.ts";
 import { scan } from "../read/scan.ts";
 import { selectFields } from "../read/read_file.ts";
 import { openStore } from "../storage/open_store.ts";
@@ -38,7 +38,7 @@ export async function readCommand(args: string[], io: CommandIO = processIO): Pr
   const snapshot = await loadSnapshot(store, { version, timestamp });
   let filter;
   try {
-    filter = values.where === undefined ? undefined : parsePredicate(values.where, snapshot.schema);
+    filter = values.where === undefined ? undefined : parseFilter(values.where, snapshot.schema);
   } catch (e) {
     throw new UsageError(`lake read: ${(e as Error).message}`);
   }

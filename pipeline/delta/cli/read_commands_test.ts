@@ -221,3 +221,15 @@ Deno.test("deno task lake exits with the status and one-line message of main()",
     'lake read: Cannot open "/definitely/not/a/table": no Delta table there (no commits in _delta_log/)',
   );
 });
+
+Deno.test("lake read --where takes several conditions joined by and", async () => {
+  const x = io();
+  await readCommand([
+    goldenPath("basic_append"),
+    "--where",
+    "number >= 2 and letter < 'e'",
+    "--format",
+    "ndjson",
+  ], x);
+  assert.deepEqual(x.out.map((l) => JSON.parse(l).letter).sort(), ["b", "c", "d"]);
+});

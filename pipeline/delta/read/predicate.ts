@@ -45,6 +45,33 @@ export function parsePredicate(text: string, schema: StructType): Predicate {
   return { column: field.name, op: normalized, value: parseLiteral(m[3].trim(), field) };
 }
 
+/**
+ * Parses a conjunction `"a > 1 and b = 'x y'"` (AND outside quotes, any case) into predicates, each as
+ * {@linkcode parsePredicate} reads it.
+ */
+export function parseFilter(text: string, schema: StructType): Predicate[] {
+  const parts: string[] = [];
+  let start = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"' || c === "`") {
+      quote = c;
+    } else if (/\s/.test(c)) {
+      const m = /^\s+and\s+/i.exec(text.slice(i));
+      if (m) {
+        parts.push(text.slice(start, i));
+        i += m[0].length - 1;
+        start = i + 1;
+      }
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => parsePredicate(p, schema));
+}
+
 /** The schema field called `name` (exact match first, then ignoring case as Spark does). */
 export function findColumn(schema: StructType, name: string): StructField | undefined {
   return schema.fields.find((f) => f.name === name) ??

@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { Decimal, LocalDate, Timestamp } from "../../value/mod.ts";
 import type { StructType } from "../schema/types.ts";
 import { compareCodePoints, compareValues } from "./compare_values.ts";
-import { coercePredicate, matchesAll, parsePredicate, predicateToString, testValue } from "./predicate.ts";
+import {
+  coercePredicate,
+  matchesAll,
+  parseFilter,
+  parsePredicate,
+  predicateToString,
+  testValue,
+} from "./predicate.ts";
 
 const schema: StructType = {
   type: "struct",
@@ -107,4 +114,14 @@ Deno.test("coercePredicate() converts plain JS values to the column's type", () 
     column: "id",
     op: "is null",
   });
+});
+
+Deno.test("parseFilter() splits a conjunction on AND outside quotes", () => {
+  assert.deepEqual(parseFilter("id > 1 AND name = 'rock and roll' and ok = true", schema), [
+    { column: "id", op: ">", value: 1n },
+    { column: "name", op: "=", value: "rock and roll" },
+    { column: "ok", op: "=", value: true },
+  ]);
+  assert.deepEqual(parseFilter("name is null", schema), [{ column: "name", op: "is null" }]);
+  assert.throws(() => parseFilter("id > 1 and", schema), SyntaxError);
 });
