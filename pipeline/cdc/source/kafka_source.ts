@@ -48,6 +48,16 @@ export interface KafkaSourceOptions {
   sessionTimeoutMs?: number;
   clock?: Clock;
   backoff?: Backoff;
+  /**
+   * Consumer restarts in a row (after kafkajs gave up on its own retries) before `next()` throws.
+   * @default 20
+   */
+  maxAttempts?: number;
+  /**
+   * Retries of one request inside kafkajs before the consumer fails.
+   * @default 8
+   */
+  retries?: number;
 }
 
 interface Buffered {
@@ -117,7 +127,7 @@ export class KafkaSource implements ChangeSource {
       clientId: options.clientId ?? "lakestream-cdc",
       brokers: options.brokers,
       logLevel: logLevel.NOTHING,
-      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+      retry: { retries: options.retries ?? 8, initialRetryTime: 100, maxRetryTime: 5000 },
     });
     this.#decoder = new DebeziumDecoder({ tables: options.tables });
     this.#clock = options.clock ?? systemClock;
@@ -280,17 +290,17 @@ export class KafkaSource implements ChangeSource {
   async #restart(signal?: AbortSignal): Promise<void> {
     const cause = this.#failure;
     this.#failure = null;
-    this.stats.restarts++;
     await this.#stop();
+    if (this.#backoff.attempts + 1 >= (this.#options.maxAttempts ?? 20)) {
+      throw new Error(`Cannot read Kafka after ${this.#backoff.attempts + 1} attempts: ${cause?.message}`, {
+        cause,
+      });
+    }
+    this.stats.restarts++;
     // Resume from what was handed out: what is buffered is read again.
     this.#buffer = [];
     this.#positions = this.#resumePositions();
     await sleep(this.#backoff.next(), signal);
-    if (this.#backoff.attempts > 20) {
-      throw new Error(`Cannot read Kafka after ${this.#backoff.attempts} attempts: ${cause?.message}`, {
-        cause,
-      });
-    }
   }
 
   /** Positions after the records handed out so far (what a restart resumes from). */
