@@ -6,6 +6,7 @@
  *
  * @module
  */
+import process from "node:process";
 import type { Action } from "../../pipeline/delta/log/actions.ts";
 import { commitKey } from "../../pipeline/delta/log/log_path.ts";
 import { extendSnapshot, loadSnapshot, type Snapshot } from "../../pipeline/delta/log/snapshot.ts";
@@ -55,14 +56,18 @@ async function grow(store: LocalStore, snapshot: Snapshot, target: number): Prom
   return s;
 }
 
-async function timeOpen(store: LocalStore): Promise<number[]> {
+async function timeOpen(store: LocalStore): Promise<{ ms: number[]; cpuMs: number[] }> {
   const ms: number[] = [];
+  const cpuMs: number[] = [];
   for (let i = 0; i < 7; i++) {
+    const cpu = process.cpuUsage();
     const t = performance.now();
     await loadSnapshot(store);
     ms.push(performance.now() - t);
+    const used = process.cpuUsage(cpu);
+    cpuMs.push((used.user + used.system) / 1000);
   }
-  return ms;
+  return { ms, cpuMs };
 }
 
 async function deltalakeOpen(dir: string): Promise<number> {
@@ -83,16 +88,17 @@ if (import.meta.main) {
     let s = await loadSnapshot(store);
     const lines: string[] = [];
     let worst = 0;
+    let worstCpu = 0;
     for (const mark of MARKS) {
       s = await grow(store, s, mark);
-      const ours = await timeOpen(store);
+      const { ms: ours, cpuMs } = await timeOpen(store);
       const theirs = await deltalakeOpen(dir);
       worst = Math.max(worst, median(ours));
-      lines.push(
-        `| ${mark.toLocaleString("en-US")} | **${median(ours).toFixed(1)} ms** | ${
-          Math.min(...ours).toFixed(1)
-        }–${Math.max(...ours).toFixed(1)} ms | ${theirs.toFixed(1)} ms |`,
-      );
+      worstCpu = Math.max(worstCpu, median(cpuMs));
+      const range = `${Math.min(...ours).toFixed(1)}–${Math.max(...ours).toFixed(1)} ms`;
+      const row = [mark.toLocaleString("en-US"), `**${median(ours).toFixed(1)} ms**`, range];
+      row.push(`${median(cpuMs).toFixed(1)} ms`, `${theirs.toFixed(1)} ms`);
+      lines.push(`| ${row.join(" | ")} |`);
     }
     const body = `
 Local table grown commit by commit (one \`add\` with stats and one \`txn\` per commit), classic checkpoint every
@@ -100,14 +106,19 @@ ${CHECKPOINT_EVERY} commits; \`loadSnapshot\` = read \`_last_checkpoint\`, list 
 checkpoint Parquet and the commits after it. Median of 7 opens in one process; deltalake = median of 5
 \`DeltaTable(path)\` in its own process, same run.
 
-| commits | Lakestream open (median) | range | deltalake 1.6.6 open |
-|---|---|---|---|
+| commits | Lakestream open (median wall) | range | Lakestream CPU (median) | deltalake 1.6.6 open |
+|---|---|---|---|---|
 ${lines.join("\n")}
 
-Goal ≤ 200 ms at 10k commits and flat as the table ages: ${worst <= 200 ? "met" : "**not met**"} (worst median
+Goal ≤ 200 ms at 10k commits and flat as the table ages: on wall time ${
+      worst <= 200 ? "met" : "**not met**"
+    } (worst median ${worst.toFixed(1)} ms); on CPU time ${
+      worstCpu <= 200 ? "met" : "**not met**"
+    } (worst median
 ${
-      worst.toFixed(1)
-    } ms; the checkpoint holds one row per live file, so open time grows with files, not commits).
+      worstCpu.toFixed(1)
+    } ms). Open time follows the number of live files (one checkpoint row each), not the number of
+commits; with other load on the machine, wall time is several times the CPU time.
 Load average (1 min) at the end of the run: ${await loadAverage()} on ${navigator.hardwareConcurrency} cores.
 Peak RSS of the benchmark process: ${await peakRssMiB()} MiB.
 `;

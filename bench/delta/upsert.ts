@@ -6,6 +6,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { LocalStore } from "../../pipeline/delta/storage/local_store.ts";
 import { upsertRows } from "../../pipeline/delta/write/upsert_rows.ts";
 import { createTable, writeTable } from "../../pipeline/delta/write/write_table.ts";
@@ -26,18 +27,22 @@ async function buildTable(dir: string): Promise<LocalStore> {
 async function timeUpsert(
   dir: string,
   batch: (run: number) => Row[],
-): Promise<{ ms: number[]; files: number[] }> {
+): Promise<{ ms: number[]; cpuMs: number[]; files: number[] }> {
   const ms: number[] = [];
+  const cpuMs: number[] = [];
   const files: number[] = [];
   for (let run = 0; run < 3; run++) {
     const store = await buildTable(`${dir}/${run}`);
     const rows = batch(run);
+    const cpu = process.cpuUsage();
     const t = performance.now();
     const r = await upsertRows(store, rows, ["order_id"]);
     ms.push(performance.now() - t);
+    const used = process.cpuUsage(cpu);
+    cpuMs.push((used.user + used.system) / 1000);
     files.push(r.numFilesRead);
   }
-  return { ms, files };
+  return { ms, cpuMs, files };
 }
 
 if (import.meta.main) {
