@@ -36,8 +36,13 @@ export interface HistoryOptions {
  * old ones).
  */
 export async function history(store: ObjectStore, options: HistoryOptions = {}): Promise<HistoryEntry[]> {
+  const limit = options.limit;
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
+    throw new RangeError(`Cannot read history of "${store.url}": limit ${limit} is not a count`);
+  }
   const latest = await loadSnapshot(store);
-  const listing = await listLog(store, 0);
+  // With a limit only the newest commits are listed and read.
+  const listing = await listLog(store, limit === undefined ? 0 : Math.max(0, latest.version - limit + 1));
   let versions = [...listing.commits.keys()].filter((v) => v <= latest.version).sort((a, b) => a - b);
   // Only the contiguous run that ends at the latest version is history; older strays are unreachable.
   for (let i = versions.length - 1; i > 0; i--) {
@@ -46,12 +51,7 @@ export async function history(store: ObjectStore, options: HistoryOptions = {}):
       break;
     }
   }
-  if (options.limit !== undefined) {
-    if (!Number.isSafeInteger(options.limit) || options.limit < 0) {
-      throw new RangeError(`Cannot read history of "${store.url}": limit ${options.limit} is not a count`);
-    }
-    versions = versions.slice(Math.max(0, versions.length - options.limit));
-  }
+  if (limit !== undefined) versions = versions.slice(Math.max(0, versions.length - limit));
   if (versions.length === 0) return [];
   // The latest metadata names the ICT enablement version, which tells every older commit how it is dated.
   const commits = await readCommits(

@@ -61,10 +61,15 @@ export async function* readChanges(store: ObjectStore, options: ChangesOptions):
       `Cannot read changes of "${url}" to version ${to}: the latest version is ${latest.version}`,
     );
   }
-  const listing = await listLog(store, 0);
+  const start = options.fromVersion;
+  if (start !== undefined && (!Number.isSafeInteger(start) || start < 0)) {
+    throw new RangeError(`Cannot read changes of "${url}" from version ${start}: not a version`);
+  }
+  // Listing from the start version keeps a feed over recent versions cheap on a long log.
+  const listing = await listLog(store, start ?? 0);
   const available = [...listing.commits.keys()].sort((a, b) => a - b);
-  const from = options.fromVersion ?? available[0] ?? 0;
-  if (!Number.isSafeInteger(from) || from < 0 || from > to) {
+  const from = start ?? available[0] ?? 0;
+  if (from > to) {
     throw new RangeError(`Cannot read changes of "${url}" from version ${from} to ${to}: not a valid range`);
   }
   for (let v = from; v <= to; v++) {
