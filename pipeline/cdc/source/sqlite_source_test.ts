@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { runFaker } from "../../../scripts/faker/mod.ts";
 import { runSetup } from "../../../scripts/setup/mod.ts";
-import { Timestamp, toJsonValue } from "../../value/mod.ts";
+import { type Row, Timestamp, toJsonValue } from "../../value/mod.ts";
 import type { ChangeEvent } from "../change_event.ts";
 import { Naming } from "../naming.ts";
 import { sqlitePosition } from "../source_position.ts";
 import { Backoff } from "./backoff.ts";
 import { type ChangeSource, mergeCheckpoints, type SourceCheckpoint } from "./change_source.ts";
 import { changeSourceContract } from "./change_source_contract.ts";
-import { sqliteChangeEvent, SqliteSource } from "./sqlite_source.ts";
+import { sqliteChangeEvent, sqliteSnapshotRow, SqliteSource } from "./sqlite_source.ts";
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 const CUSTOMER =
@@ -233,6 +234,73 @@ Deno.test("SqliteSource retries with backoff until the database appears, then gi
     });
     await assert.rejects(hopeless.next({ maxWaitMs: 5000 }), /after 3 attempts/);
     await hopeless.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SqliteSource follows the faker while it writes: the mirror of its events equals every table", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cdc-faker-" });
+  try {
+    const path = `${dir}/source.sqlite`;
+    await runSetup({ dialect: "sqlite", db: path });
+    const source = new SqliteSource({ path, pollIntervalMs: 5 });
+    const mirror = new Map<string, Map<string, Row>>();
+    const seen: Record<string, { c: number; u: number; d: number }> = {};
+    let lastPosition = "";
+    let fakerDone = false;
+    const apply = (e: ChangeEvent) => {
+      assert.ok(e.position > lastPosition, `positions ascend: ${lastPosition} then ${e.position}`);
+      lastPosition = e.position;
+      const rows = mirror.get(e.table) ?? mirror.set(e.table, new Map()).get(e.table)!;
+      const k = JSON.stringify(toJsonValue(e.key));
+      if (e.op === "d") rows.delete(k);
+      else rows.set(k, e.after!);
+      if (e.op !== "r") (seen[e.table] ??= { c: 0, u: 0, d: 0 })[e.op]++;
+    };
+    const follow = async () => {
+      for (;;) {
+        const b = await source.next({ maxRecords: 200, maxWaitMs: 100 });
+        assert.equal(b.quarantined.length, 0, b.quarantined[0]?.error);
+        for (const r of b.records) if (r.kind === "change") apply(r.event);
+        if (fakerDone && b.records.length === 0) return;
+      }
+    };
+    const following = follow();
+    const report = await runFaker({
+      dialect: "sqlite",
+      db: path,
+      rate: 0,
+      ops: 400,
+      seed: 11,
+      log: () => {},
+    });
+    fakerDone = true;
+    await following;
+    await source.close();
+    // Every change the faker made was captured once, and the mirror equals each table row for row.
+    const expected = Object.fromEntries(
+      Object.entries(report.changes).map(([t, c]) => [new Naming().table(t).name, c]),
+    );
+    assert.deepEqual(seen, expected);
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      const naming = new Naming();
+      for (const [table, rows] of mirror) {
+        const def = naming.table(table).def!;
+        const st = db.prepare(`SELECT * FROM ${def.source}`);
+        st.setReadBigInts(true);
+        const actual = new Map(
+          st.all().map((raw) => {
+            const row = sqliteSnapshotRow(raw as Record<string, unknown>, naming.table(def.source));
+            return [JSON.stringify(toJsonValue({ [def.key[0]]: row[def.key[0]] })), toJsonValue(row)];
+          }),
+        );
+        assert.deepEqual(new Map([...rows].map(([k, r]) => [k, toJsonValue(r)])), actual, table);
+      }
+    } finally {
+      db.close();
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
