@@ -153,7 +153,14 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
   const t0 = now();
   let progressTimer: ReturnType<typeof setInterval> | undefined;
   try {
-    const model = await withRetry("loading the model", () => loadModel(db));
+    const model = await withRetry("loading the model", () => loadModel(db)).catch((e) => {
+      throw new Error(
+        `Cannot read the source's catalog (has \`deno task setup --dialect ${db.dialect}\` run?): ${
+          (e as Error).message
+        }`,
+        { cause: e },
+      );
+    });
     if (!model) return report;
     const generator = new OperationGenerator(model, { seed: options.seed ?? 1, weights: options.weights });
     const executor = createExecutor(db);

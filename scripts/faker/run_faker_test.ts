@@ -209,3 +209,12 @@ Deno.test("runFaker() reloads its model and goes on when the database changed un
     await db.close();
   }
 });
+
+Deno.test("runFaker() on a database without the schema says to run setup", async () => {
+  const db = openSqlite(":memory:");
+  try {
+    await assert.rejects(runFaker({ source: db, ops: 1 }), /has `deno task setup --dialect sqlite` run\?/);
+  } finally {
+    await db.close();
+  }
+});
