@@ -42,6 +42,11 @@ export interface CdcRow {
 export interface SqlServerCdcClient {
   /** `sys.fn_cdc_get_max_lsn()`; null when the capture job never ran. */
   maxLsn(): Promise<string | null>;
+  /**
+   * The commit LSN of the `n`-th transaction after `from` (`cdc.lsn_time_mapping`), or null when there are fewer:
+   * Debezium's `max.iteration.transactions` bound on one window.
+   */
+  nthTransactionLsn(from: string, n: number): Promise<string | null>;
   /** `sys.fn_cdc_get_min_lsn(ci)`: the oldest change still retained. */
   minLsn(captureInstance: string): Promise<string>;
   captureInstances(): Promise<CaptureInstance[]>;
@@ -112,6 +117,15 @@ export class RecordedCdcClient implements SqlServerCdcClient {
       for (const r of rows) if (max === null || compareLsn(r.startLsn, max) > 0) max = r.startLsn;
     }
     return this.#io(max);
+  }
+
+  nthTransactionLsn(from: string, n: number): Promise<string | null> {
+    const lsns = new Set<string>();
+    for (const rows of this.rows.values()) {
+      for (const r of rows) if (compareLsn(r.startLsn, from) > 0) lsns.add(r.startLsn);
+    }
+    const sorted = [...lsns].sort(compareLsn);
+    return this.#io(sorted.length >= n ? sorted[n - 1] : null);
   }
 
   minLsn(ci: string): Promise<string> {

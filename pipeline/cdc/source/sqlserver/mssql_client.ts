@@ -75,6 +75,16 @@ class MssqlCdcClient implements SqlServerCdcClient {
     return l === null ? null : lsnOf(l, "max LSN");
   }
 
+  async nthTransactionLsn(from: string, n: number): Promise<string | null> {
+    // Debezium's query (SqlServerConnection): the window ends at the n-th committed transaction.
+    const rows = await this.#one(
+      `SELECT MAX(start_lsn) AS l, COUNT(*) AS n FROM (SELECT TOP (@n) start_lsn FROM cdc.lsn_time_mapping
+        WHERE start_lsn > @from AND tran_id <> 0x00 ORDER BY start_lsn) t`,
+      { n: [sql.Int, n], from: [sql.VarBinary(10), Buffer.from(lsnBytes(from))] },
+    );
+    return Number(rows[0].n) >= n && rows[0].l !== null ? lsnOf(rows[0].l, "window end LSN") : null;
+  }
+
   async minLsn(ci: string): Promise<string> {
     const rows = await this.#one("SELECT sys.fn_cdc_get_min_lsn(@ci) AS l", { ci: [sql.NVarChar(128), ci] });
     return lsnOf(rows[0].l, `min LSN of ${ci}`);

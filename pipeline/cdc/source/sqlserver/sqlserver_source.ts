@@ -61,6 +61,12 @@ export interface SqlServerSourceOptions {
   backoff?: Backoff;
   /** @default 20 */
   maxAttempts?: number;
+  /**
+   * Transactions read per window at most (Debezium's `max.iteration.transactions`): bounds memory when the
+   * source is far behind.
+   * @default 500
+   */
+  maxTransactionsPerWindow?: number;
 }
 
 type Item = ({ record: SourceRecord } | { quarantine: QuarantineRecord }) & {
@@ -78,6 +84,7 @@ export class SqlServerSource implements ChangeSource {
   readonly #clock: Clock;
   readonly #backoff: Backoff;
   readonly #maxAttempts: number;
+  readonly #maxTransactions: number;
   #client: SqlServerCdcClient | null = null;
   /** Position of the last item handed out (or the snapshot's end); null before the snapshot. */
   #last: string | null = null;
@@ -95,6 +102,7 @@ export class SqlServerSource implements ChangeSource {
     this.#clock = options.clock ?? systemClock;
     this.#backoff = options.backoff ?? new Backoff();
     this.#maxAttempts = options.maxAttempts ?? 20;
+    this.#maxTransactions = options.maxTransactionsPerWindow ?? 500;
     const from = options.from?.[SQLSERVER_STREAM];
     if (from?.startsWith(SQLSERVER_SNAPSHOT)) {
       this.#resume = parseSnapshotCheckpoint(from);
@@ -238,9 +246,12 @@ export class SqlServerSource implements ChangeSource {
 
   /** One LSN window: from the last commit LSN (inclusive: we may have stopped inside it) to the max LSN. */
   async #window(client: SqlServerCdcClient, last: string): Promise<void> {
-    const maxLsn = await client.maxLsn();
+    let maxLsn = await client.maxLsn();
     const lastCommit = parseSqlServerPosition(last).commitLsn;
     if (maxLsn === null || compareLsn(maxLsn, lastCommit) < 0) return;
+    // The window also holds the last commit LSN's own transaction, which may be partly read already.
+    const bound = await client.nthTransactionLsn(lastCommit, this.#maxTransactions);
+    if (bound !== null && compareLsn(bound, maxLsn) < 0) maxLsn = bound;
     const instances: InstanceRows[] = [];
     for (const ci of await client.captureInstances()) {
       const minLsn = await client.minLsn(ci.name);

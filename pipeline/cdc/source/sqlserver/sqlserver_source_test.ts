@@ -289,3 +289,24 @@ changeSourceContract("SqlServerSource", () => {
     dispose: () => client.close(),
   });
 });
+
+Deno.test("SqlServerSource reads a backlog in windows of at most maxTransactionsPerWindow transactions", async () => {
+  const client = recorded();
+  for (let tx = 0x600; tx < 0x600 + 25; tx++) client.append(CUSTOMERS.name, cdc(tx, 2, 2, customer(tx, "x")));
+  const source = new SqlServerSource({
+    connect: () => Promise.resolve(client),
+    from: { sqlserver: sqlServerPosition({ commitLsn: lsn(0x5ff), changeLsn: null, eventSerialNo: null }) },
+    maxTransactionsPerWindow: 10,
+  });
+  const sizes: number[] = [];
+  const ids: number[] = [];
+  for (;;) {
+    const b = await source.next({ maxRecords: 100, maxWaitMs: 50 });
+    if (b.records.length === 0) break;
+    sizes.push(b.records.length);
+    for (const r of b.records) ids.push(Number((r as { event: ChangeEvent }).event.key.customer_id));
+  }
+  assert.deepEqual(sizes, [10, 10, 5]);
+  assert.deepEqual(ids, Array.from({ length: 25 }, (_, i) => 0x600 + i));
+  await source.close();
+});
