@@ -92,6 +92,8 @@ export interface EngineOptions {
   compression?: ParquetCompression;
   metrics?: StreamMetrics;
   logger?: Logger;
+  /** Called after every batch every table holds, new or replayed during recovery. */
+  onBatch?: (info: BatchInfo) => void;
 }
 
 /** What one batch did. */
@@ -111,6 +113,8 @@ export interface BatchInfo {
   durationMs: number;
   /** Oldest source commit in the batch → every table committed, ms (null without events). */
   latencyMs: number | null;
+  /** Newest source commit in the batch → every table committed, ms (null without events). */
+  lagMs: number | null;
 }
 
 /** The result of {@linkcode StreamEngine.step}. */
@@ -371,6 +375,7 @@ export class StreamEngine {
       versions,
       durationMs: this.#mono() - t0,
       latencyMs: events.length ? committedAt - minTs : null,
+      lagMs: events.length ? committedAt - maxTs : null,
     };
     if (!done && (events.length > 0 || quarantined.length > 0)) {
       const tables: Record<string, { upserts: number; deletes: number }> = {};
@@ -398,6 +403,7 @@ export class StreamEngine {
     }
     if (!done) await this.log.markCommitted(batch, versions);
     this.#record(info, events, changes, pending, committedAt, maxTs);
+    this.#o.onBatch?.(info);
     return info;
   }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Snapshot } from "../delta/log/snapshot.ts";
+import { updateSnapshot } from "../delta/log/update_snapshot.ts";
 import type { ObjectStore } from "../delta/storage/object_store.ts";
 import { CommitConflictError } from "../delta/write/commit_conflict_error.ts";
 import { mergeRows } from "../delta/write/merge_rows.ts";
@@ -46,6 +47,7 @@ export class TableSink {
   readonly #options: TableSinkOptions;
   /** Undefined until loaded; null while the table does not exist. */
   #snapshot: Snapshot | null | undefined;
+  #stale = false;
 
   constructor(store: ObjectStore, table: OutputTable, options: TableSinkOptions) {
     this.store = store;
@@ -60,7 +62,17 @@ export class TableSink {
 
   /** Loads the table's latest snapshot (on first use, and after a conflict). */
   async reload(): Promise<Snapshot | null> {
+    this.#stale = false;
     return this.#snapshot = await loadSnapshotOrNull(this.store);
+  }
+
+  /**
+   * Says another writer committed to the table (e.g. background compaction): the next commit first reads the
+   * commits it missed, instead of finding out through a conflict. Only the commit path changes the snapshot,
+   * so this is safe while a commit runs.
+   */
+  invalidate(): void {
+    this.#stale = true;
   }
 
   /**
@@ -72,6 +84,12 @@ export class TableSink {
     const max = this.#options.maxAttempts ?? 10;
     let conflicts = 0;
     if (this.#snapshot === undefined) await this.reload();
+    else if (this.#stale) {
+      this.#stale = false;
+      if (this.#snapshot !== null) {
+        this.#snapshot = (await updateSnapshot(this.store, this.#snapshot)).snapshot;
+      }
+    }
     for (;;) {
       try {
         const result = await mergeRows(this.store, {

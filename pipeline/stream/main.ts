@@ -1,0 +1,52 @@
+/**
+ * `deno task stream`: the stream processor. Options and environment variables: see stream_config.ts.
+ * SIGINT/SIGTERM stop it gracefully (the batch in flight is committed, a state snapshot written); usage errors
+ * exit 2, failures exit 1.
+ *
+ * @module
+ */
+import { createLogger } from "./logger.ts";
+import { runStream } from "./run_stream.ts";
+import { StatusLine } from "./status_line.ts";
+import { parseStreamArgs, USAGE, UsageError } from "./stream_config.ts";
+
+const encoder = new TextEncoder();
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = parseStreamArgs(Deno.args, Deno.env);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`${e.message}\n${USAGE}`);
+      return 2;
+    }
+    console.error((e as Error).message);
+    return 1;
+  }
+  if (config === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  const showStatus = config.status ?? (Deno.stderr.isTerminal() && config.logFormat === "text");
+  const status = showStatus
+    ? new StatusLine((text) => Deno.stderr.writeSync(encoder.encode(text)))
+    : undefined;
+  const writeLine = (line: string) => console.error(line);
+  const logger = createLogger({
+    format: config.logFormat,
+    level: config.logLevel,
+    write: status ? status.wrap(writeLine) : writeLine,
+  });
+  const stop = new AbortController();
+  for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, () => stop.abort());
+  try {
+    await runStream({ ...config.options, logger, status }, stop.signal);
+    return 0;
+  } catch (e) {
+    logger.error((e as Error).message, { error: (e as Error).name });
+    return 1;
+  }
+}
+
+Deno.exit(await main());
