@@ -61,26 +61,27 @@ if (import.meta.main) {
     const peak = await peakRssMiB();
     const fmt = (xs: number[]) => xs.map((x) => `${Math.round(x)} ms`).join(", ");
     const m = median(recent.ms);
+    const mCpu = median(recent.cpuMs);
+    const row = (name: string, r: typeof recent, bold: boolean) => {
+      const wall = `${Math.round(median(r.ms))} ms`;
+      const cells = [name, bold ? `**${wall}**` : wall, fmt(r.ms), `${Math.round(median(r.cpuMs))} ms`];
+      return `| ${[...cells, `${r.files[0]} of 8`].join(" | ")} |`;
+    };
+    const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
     const body = `
-Table: ${TABLE_ROWS.toLocaleString("en-US")} orders in ${TABLE_ROWS / FILE_ROWS} files of
-${
-      FILE_ROWS.toLocaleString("en-US")
-    } rows written in key order; upsert by \`order_id\`, one commit, 3 runs on a
-fresh table each. Only files whose \`order_id\` stats may hold a batch key are read; only files holding one are
-rewritten.
+Table: ${TABLE_ROWS.toLocaleString("en-US")} orders in ${
+      TABLE_ROWS / FILE_ROWS
+    } files of ${FILE_ROWS} rows written
+in key order; upsert by \`order_id\`, one commit, 3 runs on a fresh table each. Only files whose \`order_id\`
+stats may hold a batch key are read; only files holding one are rewritten.
 
-| batch of 10,000 keys | median | runs | files read |
-|---|---|---|---|
-| 5,000 updates of recent orders + 5,000 new orders (CDC shape) | **${Math.round(m)} ms** | ${
-      fmt(recent.ms)
-    } | ${recent.files[0]} of 8 |
-| 10,000 updates spread over the whole table | ${Math.round(median(spread.ms))} ms | ${fmt(spread.ms)} | ${
-      spread.files[0]
-    } of 8 |
+| batch of 10,000 keys | median wall | runs | median CPU | files read |
+|---|---|---|---|---|
+${row("5,000 updates of recent orders + 5,000 new orders (CDC shape)", recent, true)}
+${row("10,000 updates spread over the whole table", spread, false)}
 
-Goal ≤ 1 s for the CDC-shaped batch: ${
-      m <= 1000 ? "met" : "**not met**"
-    }. The spread batch rewrites every file
+Goal ≤ 1 s for the CDC-shaped batch: on wall time ${verdict(m <= 1000)}, on CPU time ${verdict(mCpu <= 1000)}
+(with other load on the machine, wall time is several times the CPU time). The spread batch rewrites every file
 (copy-on-write without deletion vectors), so it costs a full read and write of the table.
 Load average (1 min) at the end of the run: ${await loadAverage()} on ${navigator.hardwareConcurrency} cores.
 Peak RSS of the benchmark process (table building included): ${peak} MiB.
