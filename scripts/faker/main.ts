@@ -21,7 +21,8 @@ changing and leaving, carts, price changes, restocks, reviews) into a source set
   --duration S     stop after S seconds
   --ops N          stop after N operations
   --seed N         PRNG seed: the same seed on the same starting database gives the same operations (default 1)
-  --durable        PostgreSQL: wait for every commit to reach disk (synchronous_commit on; much slower)
+  --durable        PostgreSQL: wait for every commit to reach disk even above 100 tx/s (much slower there;
+                   slower runs always do)
   -h, --help`;
 
 function usage(message: string): never {

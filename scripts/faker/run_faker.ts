@@ -14,16 +14,21 @@ import type { Operation, OperationKind, OperationWeights } from "./operation.ts"
 import { formatProgress } from "./progress.ts";
 import { type RowChange, rowChanges } from "./row_changes.ts";
 
+/** Above this rate (and at rate 0) the PostgreSQL faker commits asynchronously unless told otherwise. */
+const ASYNC_COMMIT_ABOVE = 100;
+
 /**
- * The source to write to. On PostgreSQL the faker's own session commits asynchronously
- * (synchronous_commit=off) unless `durableCommits`: one connection waiting for a WAL flush per commit manages
- * only a few hundred transactions per second. A PostgreSQL crash can then lose the faker's last commits (about
- * wal_writer_delay's worth), never part of a transaction, and change capture sees a commit once the WAL
- * writer has flushed it.
+ * The source to write to. On PostgreSQL, fast runs commit asynchronously (synchronous_commit=off for the
+ * faker's own session): one connection waiting for a WAL flush per commit manages only a few hundred
+ * transactions per second. A PostgreSQL crash can then lose the faker's last commits (about
+ * wal_writer_delay's worth), never part of a transaction, and change capture sees a commit once the WAL writer
+ * has flushed it (up to wal_writer_delay later). Slow runs keep synchronous commits: the flush costs them
+ * nothing and capture sees each commit at once.
  */
-function fakerTarget(options: FakerOptions): SourceTarget {
+function fakerTarget(options: FakerOptions, rate: number): SourceTarget {
   const target = resolveSource({ ...options, dialect: options.dialect ?? "sqlite" });
-  if (target.dialect !== "postgres" || options.durableCommits) return target;
+  const durable = options.durableCommits ?? (rate > 0 && rate <= ASYNC_COMMIT_ABOVE);
+  if (target.dialect !== "postgres" || durable) return target;
   return {
     ...target,
     config: { ...target.config, settings: { ...target.config.settings, synchronous_commit: "off" } },
@@ -36,7 +41,10 @@ export interface FakerOptions extends Omit<SourceOptions, "dialect"> {
   dialect?: Dialect;
   /** An open connection to use instead of `dialect`/`db`/`url` (left open). */
   source?: SourceDb;
-  /** PostgreSQL: wait for each commit to be flushed (synchronous_commit on). @default false */
+  /**
+   * PostgreSQL: wait for each commit to be flushed (synchronous_commit on).
+   * @default true up to 100 tx/s, false above and at rate 0
+   */
   durableCommits?: boolean;
   /**
    * Transactions per second; 0 runs as fast as the database allows.
@@ -123,7 +131,7 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
   }
   const log = options.log ?? ((line: string) => console.error(line));
   const now = options.now ?? (() => performance.now());
-  const db = options.source ?? openSourceDb(fakerTarget(options));
+  const db = options.source ?? openSourceDb(fakerTarget(options, rate));
   const report: FakerReport = {
     dialect: db.dialect,
     operations: 0,
