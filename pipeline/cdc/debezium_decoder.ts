@@ -41,6 +41,12 @@ export interface DebeziumDecoderOptions {
    * @default 1000
    */
   schemaCacheSize?: number;
+  /**
+   * Whether a change without a key (no Kafka key, and a table outside the catalog) is an error. Tools that read
+   * bare message values, where no Kafka key exists, turn this off and get an empty key instead.
+   * @default true
+   */
+  requireKey?: boolean;
 }
 
 /** Counters of what one decoder did, for metrics. */
@@ -242,6 +248,7 @@ export class DebeziumDecoder {
   readonly #byTopic = new Map<string, SchemaEntry>();
   readonly #bySchema = new Map<string, SchemaEntry>();
   readonly #cacheSize: number;
+  readonly #requireKey: boolean;
   readonly #ties = new LsnTies();
   readonly stats: DecoderStats = {
     decoded: 0,
@@ -253,6 +260,7 @@ export class DebeziumDecoder {
   constructor(options: DebeziumDecoderOptions = {}) {
     this.#naming = new Naming(options.tables);
     this.#cacheSize = options.schemaCacheSize ?? 1000;
+    this.#requireKey = options.requireKey ?? true;
   }
 
   /**
@@ -519,8 +527,8 @@ export class DebeziumDecoder {
     // The catalog's key columns are in every row image (deletes included): reading them there spares parsing
     // the Kafka key, and the lake's key is the catalog's even where a connector overrides the message key.
     const key = this.#catalogKey(table, after ?? before) ?? this.#key(topic, message.key, table) ??
-      this.#keyFromRow(table, after ?? before);
-    checkKey(table.name, key);
+      (this.#requireKey || message.key !== null ? this.#keyFromRow(table, after ?? before) : {});
+    if (this.#requireKey || Object.keys(key).length > 0) checkKey(table.name, key);
     const commitTs = this.#commitTs(source);
     const txId = transactionIdOf(source, payload, "payload.source");
     // Last: numbering ties must not count a message that fails (or is parsed again) after it.

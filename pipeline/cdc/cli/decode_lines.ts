@@ -1,7 +1,8 @@
 /**
  * `cdc decode`: Debezium messages in, one normalized record per line out, as ndjson in the lake's value
  * encoding. Input lines are bare Debezium values or `{"topic", "key", "value"}` objects (value null = tombstone);
- * a line that cannot be decoded prints `{"error", "line"}` and decoding goes on.
+ * a line that cannot be decoded prints `{"error", "line"}` and decoding goes on. A bare value has no Kafka key:
+ * its key comes from the catalog, and is null for tables outside it.
  *
  * @module
  */
@@ -67,7 +68,7 @@ export function recordJson(r: SourceRecord): Record<string, JsonValue> {
       return {
         table: e.table,
         op: e.op,
-        key: toJsonValue(e.key),
+        key: Object.keys(e.key).length === 0 ? null : toJsonValue(e.key),
         before: e.before === null ? null : toJsonValue(e.before),
         after: e.after === null ? null : toJsonValue(e.after),
         position: e.position,

@@ -138,3 +138,21 @@ Deno.test("cdc CLI exits 2 on usage errors and 1 when the file cannot be read", 
     await Deno.remove(tmp);
   }
 });
+
+Deno.test("decodeLines() prints a null key for a bare value of a table outside the catalog", async () => {
+  const line = '{"before":null,"after":{"id":9,"name":"jjj"},"source":{"connector":"sqlserver","ts_ms":1,' +
+    '"table":"cdc_test","commit_lsn":"0000002b:000002e3:0003","change_lsn":"0000002b:000002e3:0002",' +
+    '"event_serial_no":1},"op":"c"}';
+  const out = await Array.fromAsync(
+    decodeLines(
+      new DebeziumDecoder({ requireKey: false }),
+      (async function* () {
+        yield line;
+      })(),
+    ),
+  );
+  const e = JSON.parse(out[0]);
+  assert.equal(e.key, null);
+  assert.deepEqual(e.after, { id: 9, name: "jjj" });
+  assert.throws(() => new DebeziumDecoder().decode({ key: null, value: line }), /missing key/);
+});

@@ -55,7 +55,7 @@ async function main(args: string[]): Promise<number> {
   const enc = new TextEncoder();
   let batch = "";
   try {
-    for await (const line of decodeLines(new DebeziumDecoder(), readLines(input))) {
+    for await (const line of decodeLines(new DebeziumDecoder({ requireKey: false }), readLines(input))) {
       batch += line + "\n";
       if (batch.length >= 65536) {
         await out.write(enc.encode(batch));
