@@ -2,6 +2,19 @@ import assert from "node:assert/strict";
 import { isRunning, parsePidFile } from "./pid_file.ts";
 import { portInUse, runCommand, startDetached, stopProcess } from "./process.ts";
 
+/**
+ * Awaits a detached process's exit status. startDetached() unrefs the child (so `up` can exit while services
+ * run), so a pending timer has to keep the test's event loop alive meanwhile.
+ */
+async function exitStatus(started: { exited: Promise<Deno.CommandStatus> }): Promise<Deno.CommandStatus> {
+  const keepAlive = setTimeout(() => {}, 30_000);
+  try {
+    return await started.exited;
+  } finally {
+    clearTimeout(keepAlive);
+  }
+}
+
 async function waitForText(path: string, text: string): Promise<string> {
   const deadline = Date.now() + 10_000;
   while (true) {
@@ -27,7 +40,7 @@ Deno.test("startDetached() records the service's own pid and stopProcess() stops
     // The service writes its log once it runs; stopping it before would race its start.
     const log = await waitForText(`${dir}/svc.log`, "hello world\n");
     assert.equal(await stopProcess(`${dir}/svc.pid`, { signal: "SIGTERM", graceMs: 5000 }), "stopped");
-    assert.equal((await started.exited).signal, "SIGTERM");
+    assert.equal((await exitStatus(started)).signal, "SIGTERM");
     assert.equal(isRunning(record), false);
     assert.equal(log, "hello world\n");
     await assert.rejects(Deno.stat(`${dir}/svc.pid`), Deno.errors.NotFound);
@@ -47,7 +60,7 @@ Deno.test("stopProcess() kills a process that ignores the first signal once the 
     });
     await waitForText(`${dir}/svc.log`, "trapped");
     assert.equal(await stopProcess(`${dir}/svc.pid`, { signal: "SIGTERM", graceMs: 300 }), "killed");
-    assert.equal((await started.exited).signal, "SIGKILL");
+    assert.equal((await exitStatus(started)).signal, "SIGKILL");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

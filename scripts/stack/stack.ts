@@ -8,6 +8,7 @@ import { loadCredentials } from "./credentials.ts";
 import { stackEndpoints, writeStackFile } from "./endpoints.ts";
 import { parseStackFile, type StackEnv } from "./env.ts";
 import { removeIfExists, rotateIfLarger } from "./files.ts";
+import { choosePorts, explicitPorts, parseSavedPorts, PORT_OWNER, type PortKey } from "./ports.ts";
 import { acquireLock } from "./lock.ts";
 import { type ServiceName, SERVICES, type StackPaths, stackPaths } from "./paths.ts";
 import { isRunning, type PidRecord, readLivePidFile } from "./pid_file.ts";
@@ -84,13 +85,28 @@ function portVariable(config: StackConfig, port: number): string {
   return key ? PORT_VARIABLES[key][0] : "its LAKESTREAM_*_PORT variable";
 }
 
+/** The stack's settings with the ports it last used (unless set explicitly), and its folders. */
 async function openStack(io: StackIo) {
-  const config = loadStackConfig(io.env);
-  const paths = stackPaths(config.stackDir);
+  const env = io.env ?? Deno.env.get;
+  const configured = loadStackConfig(env);
+  const paths = stackPaths(configured.stackDir);
   await Deno.mkdir(`${paths.root}/run`, { recursive: true });
   await Deno.mkdir(`${paths.root}/logs`, { recursive: true });
-  return { config, paths };
+  let saved = null;
+  try {
+    saved = parseSavedPorts(await Deno.readTextFile(portsFile(paths)));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  const explicit = explicitPorts(env);
+  const ports = { ...configured.ports };
+  for (const key of Object.keys(ports) as PortKey[]) {
+    if (!explicit.has(key)) ports[key] = saved?.[key] ?? ports[key];
+  }
+  return { config: { ...configured, ports }, configured, explicit, saved, paths };
 }
+
+const portsFile = (paths: StackPaths) => `${paths.root}/ports.json`;
 
 async function withLock<T>(paths: StackPaths, io: StackIo, fn: () => Promise<T>): Promise<T> {
   const release = await acquireLock(`${paths.root}/run/stack.lock`, {
@@ -111,8 +127,26 @@ async function withLock<T>(paths: StackPaths, io: StackIo, fn: () => Promise<T>)
  */
 export async function stackUp(names: readonly ServiceName[], io: StackIo): Promise<void> {
   const t0 = performance.now();
-  const { config, paths } = await openStack(io);
+  const opened = await openStack(io);
+  const { paths } = opened;
   await withLock(paths, io, async () => {
+    // Ports of services not running yet move off ports another program holds (see ports.ts).
+    const running = new Set(SERVICES.filter((s) => readLivePidFile(paths.pidFile(s)) !== null));
+    const { ports, moved } = choosePorts({
+      configured: opened.configured.ports,
+      explicit: opened.explicit,
+      saved: opened.saved,
+      running,
+      isFree: (port) => !portInUse(opened.config.host, port),
+    });
+    for (const m of moved) {
+      io.out(
+        `${pad(PORT_OWNER[m.key])} port ${m.from} is taken by another program: using ${m.to} ` +
+          `(set ${PORT_VARIABLES[m.key][0]} to choose)`,
+      );
+    }
+    const config = { ...opened.config, ports };
+    await Deno.writeTextFile(portsFile(paths), `${JSON.stringify(ports, null, 2)}\n`);
     const credentials = await loadCredentials(paths.credentialsFile, io.env);
     const endpoints = stackEndpoints(config, credentials);
     const services = createServices({ config, paths, credentials, endpoints });
