@@ -176,7 +176,7 @@ export async function runFaker(options: FakerOptions): Promise<FakerReport> {
       const onProgress = options.onProgress;
       progressTimer = setInterval(() => onProgress(formatProgress(report, now() - t0)), 250);
     }
-    let base = t0;
+    let base = now();
     let paced = 0;
     let consecutiveErrors = 0;
     let sinceYield = 0;

