@@ -125,8 +125,9 @@ Deno.test("runFaker() paces itself at --rate", async () => {
   try {
     const report = await runFaker({ source: db, rate: 200, duration: 0.5, seed: 2 });
     assert.equal(report.stoppedBy, "duration");
+    // Never faster than the rate; slower only when the machine is busy.
     assert.ok(
-      report.operations >= 60 && report.operations <= 110,
+      report.operations >= 40 && report.operations <= 101,
       `${report.operations} ops in 0.5 s at 200/s`,
     );
   } finally {
