@@ -53,6 +53,14 @@ export class KeyIndex {
 
   /** The canonical key of a row; a TypeError when a key column is null. */
   keyOf(row: Row): string {
+    if (this.columns.length === 1) {
+      // One key column (the usual case): its canonical form is the key, no JSON needed.
+      const v = canonical(row[this.columns[0]], this.#scales[0]);
+      if (v === null) {
+        throw new TypeError(`Cannot match rows by key: key column "${this.columns[0]}" is null`);
+      }
+      return typeof v === "string" ? v : `#${v}`;
+    }
     const parts = this.columns.map((c, i) => {
       const v = canonical(row[c], this.#scales[i]);
       if (v === null) {
