@@ -1,0 +1,14 @@
+/**
+ * Builds the upsert benchmark's table in its own process (so its garbage does not land in the timed upsert):
+ * `deno run -A bench/delta/_orders_table.ts <dir> <rows> <rows per file>`, files written in key order.
+ *
+ * @module
+ */
+import { LocalStore } from "../../pipeline/delta/storage/local_store.ts";
+import { createTable, writeTable } from "../../pipeline/delta/write/write_table.ts";
+import { orders, ORDERS_SCHEMA } from "./_orders.ts";
+
+const [dir, rows, perFile] = Deno.args.map((a, i) => (i === 0 ? a : Number(a))) as [string, number, number];
+const store = new LocalStore(dir);
+await createTable(store, { schema: ORDERS_SCHEMA });
+for (let from = 0; from < rows; from += perFile) await writeTable(store, orders(from, perFile));
