@@ -20,6 +20,18 @@ async function compose(args: string[], envFile: string) {
   return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
 }
 
+/** .env.example as a user fills it in: the one value it leaves blank is the SQL Server image reference. */
+async function filledEnvExample(): Promise<string> {
+  const file = await Deno.makeTempFile({ suffix: ".env" });
+  const text = await Deno.readTextFile(`${ROOT}.env.example`);
+  assert.match(text, /^SQLSERVER_IMAGE=$/m);
+  await Deno.writeTextFile(
+    file,
+    text.replace(/^SQLSERVER_IMAGE=$/m, "SQLSERVER_IMAGE=mssql/server:2019-latest"),
+  );
+  return file;
+}
+
 interface ComposeService {
   image?: string;
   build?: { target?: string };
@@ -31,7 +43,9 @@ interface ComposeService {
 }
 
 Deno.test("compose.yaml validates with `docker compose config -q` and the checked-in .env.example", async () => {
-  const res = await compose(["config", "-q"], `${ROOT}.env.example`);
+  const env = await filledEnvExample();
+  const res = await compose(["config", "-q"], env);
+  await Deno.remove(env);
   assert.equal(res.code, 0, res.stderr);
   assert.equal(res.stderr.trim(), "");
 });
@@ -44,7 +58,9 @@ Deno.test("compose.yaml refuses to run without the credentials from .env", async
 });
 
 Deno.test("compose.yaml runs the fixed original stack with healthchecks and ordered startup", async () => {
-  const res = await compose(["config", "--format", "json"], `${ROOT}.env.example`);
+  const env = await filledEnvExample();
+  const res = await compose(["config", "--format", "json"], env);
+  await Deno.remove(env);
   assert.equal(res.code, 0, res.stderr);
   const services = (JSON.parse(res.stdout) as { services: Record<string, ComposeService> }).services;
   assert.deepEqual(Object.keys(services).sort(), [
@@ -63,7 +79,7 @@ Deno.test("compose.yaml runs the fixed original stack with healthchecks and orde
   assert.equal(services.sqlserver.environment?.MSSQL_AGENT_ENABLED, "true");
   assert.equal(services.kafka.environment?.KAFKA_PROCESS_ROLES, "broker,controller");
   assert.ok(!Object.keys(services).some((s) => s.includes("zookeeper")));
-  assert.match(services.connect.image ?? "", /debezium\/connect:3\.2\.3\.Final/);
+  assert.equal(services.connect.build?.target, "connect");
   assert.equal(services.minio.build?.target, "minio");
 
   for (const name of ["sqlserver", "kafka", "connect", "minio", "kafka-ui", "web"]) {
