@@ -56,7 +56,14 @@ export function referenceScd2(
     const current = list.find((v) => v.is_current === true);
     const ts = utc(e.commitTs);
     if (e.op === "d") {
-      if (current) Object.assign(current, { is_current: false, is_deleted: true, valid_to: ts });
+      if (current) {
+        Object.assign(current, {
+          is_current: false,
+          is_deleted: true,
+          valid_to: ts,
+          source_position: e.position,
+        });
+      }
       continue;
     }
     const after = e.after!;

@@ -180,15 +180,19 @@ export interface DeliveryOptions {
   maxBatch: number;
 }
 
-/** The events as a source may deliver them: some twice, reordered, in batches of random sizes. */
+/**
+ * The events as a source may deliver them: some twice (a redelivery comes after the original, as with
+ * at-least-once Kafka consumers and Debezium restarts), reordered, in batches of random sizes.
+ */
 export function deliver(events: readonly ChangeEvent[], rng: Prng, o: DeliveryOptions): ChangeEvent[][] {
-  let list = [...events];
-  for (const e of events) if (rng.chance(o.duplicates)) list.splice(rng.int(list.length + 1), 0, e);
-  if (o.order === "shuffle") rng.shuffle(list);
-  else if (o.order === "local") {
-    const w = o.window ?? 10;
-    list = list.map((e, i) => ({ e, at: i + rng.next() * w })).sort((a, b) => a.at - b.at).map((x) => x.e);
-  }
+  const n = events.length;
+  const placed = events.map((e, i) => ({ e, at: i }));
+  events.forEach((e, i) => {
+    if (rng.chance(o.duplicates)) placed.push({ e, at: i + 0.5 + rng.next() * (n - i) });
+  });
+  if (o.order === "local") { for (const p of placed) p.at += rng.next() * (o.window ?? 10); }
+  let list = placed.sort((a, b) => a.at - b.at).map((p) => p.e);
+  if (o.order === "shuffle") list = rng.shuffle(list);
   const batches: ChangeEvent[][] = [];
   for (let i = 0; i < list.length;) {
     const n = rng.between(1, o.maxBatch);

@@ -8,20 +8,26 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** Appends values to a buffer that doubles as it fills. */
+const CHUNK = 1 << 20;
+
+/**
+ * Appends values to a list of 1 MiB chunks (so a large snapshot is never copied while it grows); `finish()`
+ * joins them once.
+ */
 export class ByteWriter {
-  #buf = new Uint8Array(1024);
+  readonly #full: Uint8Array[] = [];
+  #buf = new Uint8Array(CHUNK);
   #view = new DataView(this.#buf.buffer);
   #pos = 0;
+  #size = 0;
 
   #ensure(extra: number): void {
     if (this.#pos + extra <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < this.#pos + extra) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.#buf.subarray(0, this.#pos));
-    this.#buf = next;
-    this.#view = new DataView(next.buffer);
+    this.#full.push(this.#buf.subarray(0, this.#pos));
+    this.#size += this.#pos;
+    this.#buf = new Uint8Array(Math.max(CHUNK, extra));
+    this.#view = new DataView(this.#buf.buffer);
+    this.#pos = 0;
   }
 
   u8(n: number): this {
@@ -66,9 +72,20 @@ export class ByteWriter {
     return this;
   }
 
-  /** The bytes written so far (a copy, so the writer's buffer can be dropped). */
+  /** Bytes written so far. */
+  get length(): number {
+    return this.#size + this.#pos;
+  }
+
+  /** All bytes written, in one array. */
   finish(): Uint8Array {
-    return this.#buf.slice(0, this.#pos);
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const c of [...this.#full, this.#buf.subarray(0, this.#pos)]) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   }
 }
 

@@ -10,15 +10,21 @@ import { EventChecker } from "./event_check.ts";
 import { type Key, type KeyCodec, keyCodec, readKey, writeKey } from "./key_codec.ts";
 import {
   APPLY_CHECKED,
-  type CheckedOperator,
   INPUT_DEFS,
   type OutputTable,
+  READ_REBUILD_STATE,
+  READ_STATE,
+  type RebuildableOperator,
   type TableChanges,
+  WRITE_REBUILD_STATE,
+  WRITE_STATE,
 } from "./operator.ts";
 import { catalogFields, field, struct } from "./schema_fields.ts";
-import { beginState, openState } from "./state_format.ts";
+import { readHeader, restoreFrom, snapshotOf, writeHeader } from "./state_format.ts";
+import type { ByteReader, ByteWriter } from "./byte_buffer.ts";
 
 const STATE_KIND = "mirror/1";
+const TOMBSTONES_KIND = "mirror-tombstones/1";
 
 /**
  * The lake table mirroring `def`: its columns as in the source (snake_case), then
@@ -51,7 +57,7 @@ export function utc(ts: Timestamp): Timestamp {
  * State per key: the winning position (live rows and tombstones). Tombstones are kept for the life of the
  * state.
  */
-export class MirrorOperator implements CheckedOperator {
+export class MirrorOperator implements RebuildableOperator {
   readonly name: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly OutputTable[];
@@ -112,43 +118,69 @@ export class MirrorOperator implements CheckedOperator {
   }
 
   snapshotState(): Uint8Array {
-    const w = beginState(STATE_KIND, this.name);
-    for (const map of [this.#live, this.#deleted]) {
-      w.u32(map.size);
-      for (const [k, pos] of map) {
-        writeKey(w, k);
-        w.string(pos);
-      }
-    }
-    return w.finish();
+    return snapshotOf(this);
   }
 
   restore(state: Uint8Array): void {
-    const r = openState(state, STATE_KIND, this.name);
-    const [live, deleted] = [new Map<Key, string>(), new Map<Key, string>()];
-    for (const map of [live, deleted]) {
-      for (let n = r.u32(); n > 0; n--) map.set(readKey(r), r.string());
-    }
-    r.end();
+    restoreFrom(this, state);
+  }
+
+  [WRITE_STATE](w: ByteWriter): void {
+    writeHeader(w, STATE_KIND, this.name);
+    writePositions(w, this.#live);
+    writePositions(w, this.#deleted);
+  }
+
+  [READ_STATE](r: ByteReader): void {
+    readHeader(r, STATE_KIND, this.name);
+    const live = readPositions(r);
+    this.#deleted = readPositions(r);
     this.#live = live;
-    this.#deleted = deleted;
+  }
+
+  /** Tombstones: the table has no trace of deleted rows. */
+  [WRITE_REBUILD_STATE](w: ByteWriter): void {
+    writeHeader(w, TOMBSTONES_KIND, this.name);
+    writePositions(w, this.#deleted);
+  }
+
+  [READ_REBUILD_STATE](r: ByteReader): void {
+    readHeader(r, TOMBSTONES_KIND, this.name);
+    this.#deleted = readPositions(r);
+    this.#live = new Map();
   }
 
   /**
-   * Replaces the state with one rebuilt from the mirror table's own rows (cheaper than a snapshot when the table
-   * is at hand). Tombstones are not in the table, so after a rebuild a change older than a delete that was
-   * applied before the rebuild can bring that row back; rebuild only when such replays cannot happen.
+   * Replaces the state with one rebuilt from the mirror table's own rows, read as they stream in (cheaper than a
+   * checkpoint when the table is at hand; only the key and `source_position` of each row are kept). The state
+   * changes only once all rows are read. Tombstones already in the state (restored from a checkpoint that left
+   * this mirror out, `OperatorSet.restore`) are kept: the table has no trace of deleted rows, and without them a
+   * redelivered change older than a delete would bring the row back.
    */
-  rebuildFromRows(rows: Iterable<Row>): void {
+  async rebuildFromRows(rows: Iterable<Row> | AsyncIterable<Row>): Promise<void> {
     const live = new Map<Key, string>();
-    for (const row of rows) {
+    for await (const row of rows) {
       const pos = row.source_position;
       if (typeof pos !== "string" || pos === "") {
         throw new TypeError(`Cannot rebuild mirror "${this.name}": a row has no source_position`);
       }
       live.set(this.#codec.keyOf(row), pos);
     }
+    for (const k of live.keys()) this.#deleted.delete(k);
     this.#live = live;
-    this.#deleted = new Map();
   }
+}
+
+function writePositions(w: ByteWriter, map: Map<Key, string>): void {
+  w.u32(map.size);
+  for (const [k, pos] of map) {
+    writeKey(w, k);
+    w.string(pos);
+  }
+}
+
+function readPositions(r: ByteReader): Map<Key, string> {
+  const map = new Map<Key, string>();
+  for (let n = r.u32(); n > 0; n--) map.set(readKey(r), r.string());
+  return map;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { TableDef } from "../../catalog/mod.ts";
+import type { ByteReader, ByteWriter } from "./byte_buffer.ts";
 import type { ChangeEvent } from "../../cdc/change_event.ts";
 import type { StructType } from "../../delta/schema/types.ts";
 import type { Row } from "../../value/mod.ts";
@@ -57,13 +58,35 @@ export interface Operator {
 export const INPUT_DEFS: unique symbol = Symbol("inputDefs");
 /** Key of {@linkcode CheckedOperator}'s unchecked apply. */
 export const APPLY_CHECKED: unique symbol = Symbol("applyChecked");
+/** Keys of {@linkcode CheckedOperator}'s state writer and reader. */
+export const WRITE_STATE: unique symbol = Symbol("writeState");
+export const READ_STATE: unique symbol = Symbol("readState");
+/** Keys of {@linkcode RebuildableOperator}'s writer and reader of the state its table cannot give back. */
+export const WRITE_REBUILD_STATE: unique symbol = Symbol("writeRebuildState");
+export const READ_REBUILD_STATE: unique symbol = Symbol("readRebuildState");
 
 /**
  * The operators of this folder: they say which table definitions `apply` checks events against, and can apply
  * events already checked against them, so `OperatorSet` checks each event once, before any operator changes
- * state. Not part of the public surface.
+ * state; and they write and read their state to and from a shared writer or reader, so `OperatorSet` builds one
+ * checkpoint without copying each operator's. Not part of the public surface.
  */
 export interface CheckedOperator extends Operator {
   readonly [INPUT_DEFS]: readonly TableDef[];
   [APPLY_CHECKED](events: readonly ChangeEvent[]): TableChanges;
+  /** Writes the whole state, header first. */
+  [WRITE_STATE](w: ByteWriter): void;
+  /** Replaces the state with one written by WRITE_STATE; reads exactly what it wrote, or throws and keeps it. */
+  [READ_STATE](r: ByteReader): void;
+}
+
+/**
+ * An operator that can rebuild its state from its own table's rows (mirrors, `customers_scd2`), so a checkpoint
+ * may leave it out but for the part of its state the table cannot give back (WRITE_REBUILD_STATE: mirror
+ * tombstones). After READ_REBUILD_STATE the caller must call `rebuildFromRows` before the next apply.
+ */
+export interface RebuildableOperator extends CheckedOperator {
+  rebuildFromRows(rows: Iterable<Row> | AsyncIterable<Row>): Promise<void>;
+  [WRITE_REBUILD_STATE](w: ByteWriter): void;
+  [READ_REBUILD_STATE](r: ByteReader): void;
 }

@@ -13,12 +13,18 @@ import {
   INPUT_DEFS,
   type Operator,
   type OutputTable,
+  READ_REBUILD_STATE,
+  READ_STATE,
+  type RebuildableOperator,
   type TableChanges,
+  WRITE_REBUILD_STATE,
+  WRITE_STATE,
 } from "./operator.ts";
 import { SalesAggregatesOperator } from "./sales_aggregates_operator.ts";
 import type { SalesRules } from "./sales_rules.ts";
 import { Scd2Operator } from "./scd2_operator.ts";
-import { beginState, openState } from "./state_format.ts";
+import { ByteReader, ByteWriter } from "./byte_buffer.ts";
+import { readHeader, writeHeader } from "./state_format.ts";
 
 const STATE_KIND = "operators/1";
 
@@ -131,25 +137,86 @@ export class OperatorSet {
     return changes;
   }
 
-  /** Every operator's state, keyed by operator name. */
-  snapshotState(): Uint8Array {
-    const w = beginState(STATE_KIND, "operators").u32(this.operators.length);
-    for (const op of this.operators) w.string(op.name).bytes(op.snapshotState());
+  /**
+   * Every operator's state in one blob, keyed by operator name. The operators in `omit` (see
+   * {@linkcode rebuildable}) keep only what their table cannot give back (mirror tombstones): the engine rebuilds
+   * the rest from their tables on restore, which keeps checkpoints small.
+   */
+  snapshotState(options: SnapshotOptions = {}): Uint8Array {
+    const omit = this.#rebuildSet(options.omit ?? [], "omit");
+    const w = writeHeader(new ByteWriter(), STATE_KIND, "operators").u32(this.operators.length);
+    for (const op of this.operators as CheckedOperator[]) {
+      w.string(op.name);
+      if (omit.has(op.name)) (op as RebuildableOperator)[WRITE_REBUILD_STATE](w.u8(1));
+      else op[WRITE_STATE](w.u8(0));
+    }
     return w.finish();
   }
 
   /**
-   * Restores every operator from a snapshot taken of the same operators; a RangeError when it is of other
-   * operators. If an operator's own state is unreadable, the error names it and the set must not be used.
+   * Restores the operators from a snapshot of this set. The operators in `rebuild` must be the ones the snapshot
+   * left out; the caller rebuilds each with `rebuildFromRows` from its table before the next apply. A RangeError
+   * when the snapshot holds other operators or left out others. If an operator's own state is unreadable, the
+   * error names it and the set must not be used.
    */
-  restore(state: Uint8Array): void {
-    const r = openState(state, STATE_KIND, "operators");
-    const parts = new Map<string, Uint8Array>();
-    for (let n = r.u32(); n > 0; n--) parts.set(r.string(), r.bytes());
+  restore(state: Uint8Array, options: RestoreOptions = {}): void {
+    const rebuild = this.#rebuildSet(options.rebuild ?? [], "rebuild");
+    const r = new ByteReader(state, "operator checkpoint");
+    readHeader(r, STATE_KIND, "operators");
+    const want = this.operators.map((o) => o.name);
+    const names: string[] = [];
+    for (let n = r.u32(); n > 0; n--) {
+      const name = r.string();
+      const op = this.operators.find((o) => o.name === name) as RebuildableOperator | undefined;
+      const omitted = r.u8() === 1;
+      if (!op || omitted !== rebuild.has(name)) {
+        throw new RangeError(
+          `Cannot restore operators ${want.join(", ")} (rebuilding ${[...rebuild].join(", ") || "none"}): ` +
+            `the snapshot ${op ? (omitted ? "left out" : "holds") : "holds"} "${name}"`,
+        );
+      }
+      if (omitted) op[READ_REBUILD_STATE](r);
+      else op[READ_STATE](r);
+      names.push(name);
+    }
     r.end();
-    const want = this.operators.map((o) => o.name).sort().join(", ");
-    const got = [...parts.keys()].sort().join(", ");
-    if (want !== got) throw new RangeError(`Cannot restore operators ${want}: the snapshot holds ${got}`);
-    for (const op of this.operators) op.restore(parts.get(op.name)!);
+    if (names.length !== want.length) {
+      throw new RangeError(
+        `Cannot restore operators ${want.join(", ")}: the snapshot holds ${names.join(", ")}`,
+      );
+    }
   }
+
+  /** Names of the operators that can rebuild their state from their own table (mirrors and customers_scd2). */
+  get rebuildable(): string[] {
+    return this.operators.filter(isRebuildable).map((op) => op.name);
+  }
+
+  #rebuildSet(names: readonly string[], what: string): Set<string> {
+    for (const name of names) {
+      const op = this.operators.find((o) => o.name === name);
+      if (!op || !isRebuildable(op)) {
+        throw new RangeError(
+          `Cannot ${what} "${name}": it is not an operator of this set that can rebuild its state`,
+        );
+      }
+    }
+    return new Set(names);
+  }
+}
+
+function isRebuildable(op: Operator): op is RebuildableOperator {
+  return typeof (op as Partial<RebuildableOperator>)[WRITE_REBUILD_STATE] === "function";
+}
+
+/** Options of {@linkcode OperatorSet.snapshotState}. */
+export interface SnapshotOptions {
+  /** Operators to leave out of the snapshot (they rebuild from their tables; see `OperatorSet.rebuildable`). */
+  omit?: readonly string[];
+}
+
+/** Options of {@linkcode OperatorSet.restore}. */
+export interface RestoreOptions {
+  /** Operators the snapshot left out; the caller rebuilds them with `rebuildFromRows` before the next apply. */
+  rebuild?: readonly string[];
 }

@@ -127,4 +127,35 @@ Deno.test("OperatorSet.apply() changes no operator when one event is bad, and pr
 Deno.test("OperatorSet.restore() refuses a snapshot of other operators", () => {
   const state = new OperatorSet(createOperators().slice(0, 3)).snapshotState();
   assert.throws(() => new OperatorSet().restore(state), /Cannot restore operators .*: the snapshot holds/);
+  const set = new OperatorSet();
+  const small = set.snapshotState({ omit: ["customers_scd2"] });
+  assert.throws(() => new OperatorSet().restore(small), /the snapshot left out "customers_scd2"/);
+  assert.throws(
+    () => set.snapshotState({ omit: ["sales_aggregates"] }),
+    /not an operator of this set that can rebuild/,
+  );
+  assert.throws(() => set.restore(small, { rebuild: ["nope"] }), /Cannot rebuild "nope"/);
+});
+
+Deno.test("OperatorSet checkpoints without its rebuildable operators and continues exactly after rebuilding them", async () => {
+  const sim = history(21);
+  const rng = new Prng(21);
+  const batches = deliver(sim.events, rng, { duplicates: 0.05, order: "in-order", maxBatch: 300 });
+  const half = Math.floor(batches.length / 2);
+  const first = new OperatorSet();
+  const image = new TableImage(first.outputs);
+  for (const b of batches.slice(0, half)) image.apply(first.apply(b));
+  const rebuildable = first.rebuildable;
+  assert.equal(rebuildable.length, 15, "14 mirrors and customers_scd2");
+  const small = first.snapshotState({ omit: rebuildable });
+  assert.ok(small.length < first.snapshotState().length);
+
+  const second = new OperatorSet();
+  second.restore(small, { rebuild: rebuildable });
+  for (const op of second.operators) {
+    if (!rebuildable.includes(op.name)) continue;
+    await (op as MirrorOperator).rebuildFromRows(image.rows(op.outputs[0].name));
+  }
+  for (const b of batches.slice(half)) image.apply(second.apply(b));
+  assertTables(second, image, expected(sim), "after rebuild");
 });

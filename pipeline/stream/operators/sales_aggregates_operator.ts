@@ -16,15 +16,18 @@ import {
   type CheckedOperator,
   INPUT_DEFS,
   type OutputTable,
+  READ_STATE,
   type TableChanges,
   type TableDelta,
+  WRITE_STATE,
 } from "./operator.ts";
 import { ORDER_STATUS_COUNTS, OrderStatusCountsView } from "./order_status_counts.ts";
 import { PRODUCT_SALES, ProductSalesView } from "./product_sales.ts";
 import { SALES_PER_MINUTE, SalesPerMinuteView } from "./sales_per_minute.ts";
 import { DEFAULT_SALES_RULES, type SalesRules } from "./sales_rules.ts";
 import { catalogTable } from "./catalog_table.ts";
-import { beginState, openState } from "./state_format.ts";
+import type { ByteReader, ByteWriter } from "./byte_buffer.ts";
+import { readHeader, restoreFrom, snapshotOf, writeHeader } from "./state_format.ts";
 
 const STATE_KIND = "sales/1";
 
@@ -158,13 +161,20 @@ export class SalesAggregatesOperator implements CheckedOperator {
   }
 
   snapshotState(): Uint8Array {
-    const w = beginState(STATE_KIND, this.name).string(JSON.stringify(this.#rules));
-    this.#state.write(w);
-    return w.finish();
+    return snapshotOf(this);
   }
 
   restore(bytes: Uint8Array): void {
-    const r = openState(bytes, STATE_KIND, this.name);
+    restoreFrom(this, bytes);
+  }
+
+  [WRITE_STATE](w: ByteWriter): void {
+    writeHeader(w, STATE_KIND, this.name).string(JSON.stringify(this.#rules));
+    this.#state.write(w);
+  }
+
+  [READ_STATE](r: ByteReader): void {
+    readHeader(r, STATE_KIND, this.name);
     const rules = r.string();
     if (rules !== JSON.stringify(this.#rules)) {
       throw new RangeError(
@@ -173,7 +183,6 @@ export class SalesAggregatesOperator implements CheckedOperator {
     }
     const state = new CommerceState(this.#rules);
     state.read(r);
-    r.end();
     const views = new Views(this.#rules);
     for (const id of state.orders.keys()) {
       const f = state.facts(id);

@@ -8,12 +8,15 @@ import type { ChangeOp } from "../../cdc/change_event.ts";
 import { type JsonValue, type Row, type Timestamp, valuesEqual } from "../../value/mod.ts";
 import { decodeValue, encodeValue } from "./value_codec.ts";
 
-/** One applied source change of a key. */
+/**
+ * One applied source change of a key; or, with op `"f"` (floor), the newest position of a key rebuilt from its
+ * table: changes at or before it were applied before the rebuild.
+ */
 export interface Scd2Change {
   position: string;
   commitTs: Timestamp;
-  op: ChangeOp;
-  /** The row image (source columns); null for deletes. */
+  op: ChangeOp | "f";
+  /** The row image (source columns); null for deletes and floors. */
   row: Row | null;
 }
 
@@ -27,7 +30,7 @@ export interface Scd2Version {
   validTo: Timestamp | null;
   /** Whether a delete closed it. */
   isDeleted: boolean;
-  /** Position of the last change merged into this version. */
+  /** Position of the last change applied to this version: its last upsert, or the delete that closed it. */
   position: string;
 }
 
@@ -42,10 +45,12 @@ export function foldScd2(changes: readonly Scd2Change[], tracked: readonly strin
   const versions: Scd2Version[] = [];
   let open: Scd2Version | null = null;
   for (const c of changes) {
+    if (c.op === "f") continue;
     if (c.row === null) {
       if (open) {
         open.validTo = c.commitTs;
         open.isDeleted = true;
+        open.position = c.position;
         open = null;
       }
       continue;
@@ -81,6 +86,7 @@ export function compactHistory(
   const inPlace = new Array<boolean>(changes.length).fill(false);
   let open: Row | null = null;
   changes.forEach((c, i) => {
+    if (c.op === "f") return;
     if (c.row === null) open = null;
     else {
       inPlace[i] = open !== null && tracked.every((col) => valuesEqual(open![col], c.row![col]));
@@ -121,9 +127,9 @@ export function encodeHistory(changes: readonly Scd2Change[], columns: readonly 
 /** The changes of a text written by {@linkcode encodeHistory} with the same columns. */
 export function decodeHistory(text: string, columns: readonly string[]): Scd2Change[] {
   return (JSON.parse(text) as JsonValue[][]).map((a) => {
-    const op = a[2] as ChangeOp;
+    const op = a[2] as Scd2Change["op"];
     let row: Row | null = null;
-    if (op !== "d") {
+    if (op !== "d" && op !== "f") {
       row = {};
       for (let i = 0; i < columns.length; i++) row[columns[i]] = decodeValue(a[3 + i]);
     }

@@ -38,7 +38,7 @@ Deno.test("foldScd2() opens versions on tracked changes only and closes them on 
       x.isDeleted,
       x.position,
     ]),
-    [["a", "x", 0, 2, false, "2"], ["b", "", 2, 3, true, "3"], ["b", "", 5, null, false, "6"]],
+    [["a", "x", 0, 2, false, "2"], ["b", "", 2, 3, true, "4"], ["b", "", 5, null, false, "6"]],
   );
   assert.deepEqual(foldScd2([del("1", 0)], ["name"]), []);
 });

@@ -6,16 +6,21 @@
 import type { TableDef } from "../../catalog/mod.ts";
 import { catalogTable } from "./catalog_table.ts";
 import type { ChangeEvent } from "../../cdc/change_event.ts";
-import { type Row, Timestamp } from "../../value/mod.ts";
+import { type JsonValue, type Row, Timestamp } from "../../value/mod.ts";
+import { encodeValue } from "./value_codec.ts";
 import { EventChecker } from "./event_check.ts";
 import { type Key, type KeyCodec, keyCodec, readKey, writeKey } from "./key_codec.ts";
 import { utc } from "./mirror_operator.ts";
 import {
   APPLY_CHECKED,
-  type CheckedOperator,
   INPUT_DEFS,
   type OutputTable,
+  READ_REBUILD_STATE,
+  READ_STATE,
+  type RebuildableOperator,
   type TableChanges,
+  WRITE_REBUILD_STATE,
+  WRITE_STATE,
 } from "./operator.ts";
 import {
   byPosition,
@@ -28,9 +33,11 @@ import {
   type Scd2Version,
 } from "./scd2_history.ts";
 import { catalogFields, field, struct } from "./schema_fields.ts";
-import { beginState, openState } from "./state_format.ts";
+import type { ByteReader, ByteWriter } from "./byte_buffer.ts";
+import { readHeader, restoreFrom, snapshotOf, writeHeader } from "./state_format.ts";
 
 const STATE_KIND = "scd2/1";
+const REBUILD_KIND = "scd2-rebuild/1";
 const CUSTOMERS = catalogTable("customers");
 
 /** Options of {@linkcode Scd2Operator}. */
@@ -58,7 +65,8 @@ export interface Scd2Options {
 /**
  * The SCD2 lake table of `source`: its columns, then `valid_from`, `valid_to` (null while current),
  * `is_current`, `is_deleted`, `version` (1, 2, … per key) and `source_position` (position of the last change
- * merged into the version). Keyed by the source key plus `version`.
+ * applied to the version: its last upsert, or the delete that closed it). Keyed by the source key plus
+ * `version`.
  */
 export function scd2Table(source: TableDef = CUSTOMERS, name = `${source.name}_scd2`): OutputTable {
   return {
@@ -87,15 +95,15 @@ export function scd2Table(source: TableDef = CUSTOMERS, name = `${source.name}_s
  *   version (`valid_to` = its commit time, `is_current` = false) and opens version n + 1; one that does not
  *   updates the current version in place (no new version).
  * - A delete closes the current version and marks it deleted (`is_current` = false, `is_deleted` = true,
- *   `valid_to` = the delete's commit time); no row is added, so a deleted key has no current row. A later
- *   upsert (re-insert) opens a new version.
+ *   `valid_to` = the delete's commit time, `source_position` = the delete's); no row is added, so a deleted key
+ *   has no current row. A later upsert (re-insert) opens a new version.
  * - A change that arrives late is placed where its position puts it: the neighbouring versions' validity and
  *   all later version numbers are corrected in the same batch's output. A change at a position already applied
  *   for that key is a no-op.
  *
  * State per key: its applied changes in one compact JSON text (kept so a late change can be placed exactly).
  */
-export class Scd2Operator implements CheckedOperator {
+export class Scd2Operator implements RebuildableOperator {
   readonly name: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly OutputTable[];
@@ -156,8 +164,10 @@ export class Scd2Operator implements CheckedOperator {
     for (const [k, list] of byKey) {
       const stored = this.#state.get(k);
       const old = stored === undefined ? [] : decodeHistory(stored, this.#columns);
+      const floor = old.find((c) => c.op === "f")?.position;
       let merged: Scd2Change[] | null = null;
       for (const e of list) {
+        if (floor !== undefined && e.position <= floor) continue;
         // Histories are short: a scan finds a repeated position without building a set.
         if ((merged ?? old).some((c) => c.position === e.position)) continue;
         (merged ??= [...old]).push({
@@ -206,65 +216,110 @@ export class Scd2Operator implements CheckedOperator {
   }
 
   snapshotState(): Uint8Array {
-    const w = beginState(STATE_KIND, this.name).string(this.#shape()).u32(this.#state.size);
+    return snapshotOf(this);
+  }
+
+  restore(state: Uint8Array): void {
+    restoreFrom(this, state);
+  }
+
+  [WRITE_STATE](w: ByteWriter): void {
+    writeHeader(w, STATE_KIND, this.name).string(this.#shape()).u32(this.#state.size);
     for (const [k, history] of this.#state) {
       writeKey(w, k);
       w.string(history);
     }
-    return w.finish();
   }
 
-  restore(state: Uint8Array): void {
-    const r = openState(state, STATE_KIND, this.name);
-    const shape = r.string();
+  /** Nothing: the table gives every key's versions and newest position back. */
+  [WRITE_REBUILD_STATE](w: ByteWriter): void {
+    writeHeader(w, REBUILD_KIND, this.name).string(this.#shape());
+  }
+
+  [READ_REBUILD_STATE](r: ByteReader): void {
+    readHeader(r, REBUILD_KIND, this.name);
+    this.#checkShape(r.string());
+    this.#state = new Map();
+  }
+
+  #checkShape(shape: string): void {
     if (shape !== this.#shape()) {
       throw new RangeError(
         `Cannot restore state of operator "${this.name}": it was taken with ${shape}, not ${this.#shape()}`,
       );
     }
+  }
+
+  [READ_STATE](r: ByteReader): void {
+    readHeader(r, STATE_KIND, this.name);
+    this.#checkShape(r.string());
     const next = new Map<Key, string>();
     for (let n = r.u32(); n > 0; n--) next.set(readKey(r), r.string());
-    r.end();
     this.#state = next;
   }
 
   /**
-   * Replaces the state with one rebuilt from the SCD2 table's own rows (cheaper than a snapshot when the table is
-   * at hand). Each version becomes one change at its `source_position` and `valid_from`, and a deleted version a
-   * delete just after it at its `valid_to`, so the rebuilt state reproduces the table exactly and continues
-   * exactly for changes newer than the table's. A late change older than a version's last merged change is
-   * placed at version granularity (the merged changes inside a version are not in the table).
+   * Replaces the state with one rebuilt from the SCD2 table's own rows, read as they stream in, in any order
+   * (cheaper than a checkpoint when the table is at hand). The table reproduces exactly: each version becomes
+   * its changes (an upsert at its `source_position` and `valid_from`; for a deleted version an upsert just
+   * after the previous version and the delete at its `source_position` and `valid_to`). The newest
+   * `source_position` of a key is its floor: changes at or before it count as applied already (Debezium
+   * redelivers, and one key's changes arrive in order within a partition), so only newer changes change the
+   * table. The state changes only once all rows are read and their versions are 1…n per key.
    */
-  rebuildFromRows(rows: Iterable<Row>): void {
-    const byKey = new Map<Key, Row[]>();
-    for (const row of rows) {
-      const k = this.#codec.keyOf(row);
-      const list = byKey.get(k);
-      if (list) list.push(row);
-      else byKey.set(k, [row]);
+  async rebuildFromRows(rows: Iterable<Row> | AsyncIterable<Row>): Promise<void> {
+    // Per key, its version rows as one JSON array text until all rows are in (rows arrive in any order).
+    const pending = new Map<Key, string>();
+    for await (const v of rows) {
+      const k = this.#codec.keyOf(v);
+      const { source_position: position, valid_from: from, valid_to: to, version } = v;
+      const problem = typeof position !== "string"
+        ? "a row has no source_position"
+        : !(from instanceof Timestamp)
+        ? "a row has no valid_from"
+        : !Number.isInteger(version)
+        ? "a row has no version"
+        : v.is_deleted === true && !(to instanceof Timestamp)
+        ? "a deleted version has no valid_to"
+        : null;
+      if (problem) throw new TypeError(`${this.#rebuildError(k)}: ${problem}`);
+      const record = JSON.stringify([
+        version as number,
+        position as string,
+        encodeValue(from),
+        encodeValue(to),
+        v.is_deleted === true,
+        ...this.#columns.map((c) => encodeValue(v[c])),
+      ]);
+      const list = pending.get(k);
+      pending.set(k, list === undefined ? `[${record}]` : `${list.slice(0, -1)},${record}]`);
     }
     const next = new Map<Key, string>();
-    for (const [k, list] of byKey) {
-      list.sort((a, b) => (a.version as number) - (b.version as number));
-      const changes: Scd2Change[] = [];
-      list.forEach((v, i) => {
-        const where = `Cannot rebuild "${this.name}" for key ${JSON.stringify(this.#codec.rowOf(k))}`;
-        if (v.version !== i + 1) throw new TypeError(`${where}: versions are not 1…${list.length}`);
-        const { source_position: position, valid_from: from, valid_to: to } = v;
-        if (typeof position !== "string") throw new TypeError(`${where}: a row has no source_position`);
-        if (!(from instanceof Timestamp)) throw new TypeError(`${where}: a row has no valid_from`);
-        const row: Row = {};
-        for (const col of this.#columns) row[col] = v[col];
-        changes.push({ position, commitTs: from, op: "u", row });
-        if (v.is_deleted === true) {
-          if (!(to instanceof Timestamp)) throw new TypeError(`${where}: a deleted version has no valid_to`);
-          // The delete's own position is not in the table; "\0" sorts right after the version's position and
-          // before any later real position.
-          changes.push({ position: position + "\0", commitTs: to, op: "d", row: null });
-        }
-      });
-      next.set(k, encodeHistory(changes, this.#columns));
+    for (const [k, text] of pending) {
+      const records = (JSON.parse(text) as JsonValue[][]).sort((a, b) => (a[0] as number) - (b[0] as number));
+      if (records.some((r, i) => r[0] !== i + 1)) {
+        throw new TypeError(
+          `${this.#rebuildError(k)}: versions ${records.map((r) => r[0])} are not 1…${records.length}`,
+        );
+      }
+      // The history text is assembled from the records' already encoded values (the encodeHistory layout).
+      const changes: JsonValue[][] = [];
+      let previous = "";
+      for (const [, position, from, to, deleted, ...values] of records) {
+        if (deleted) {
+          // The upsert's own position is not in the table; "\0" sorts right after the previous version's
+          // position and before any later real position.
+          changes.push([previous + "\0", from, "u", ...values], [position, to, "d"]);
+        } else changes.push([position, from, "u", ...values]);
+        previous = position as string;
+      }
+      changes.push([previous, changes[0][1], "f"]);
+      next.set(k, JSON.stringify(changes));
     }
     this.#state = next;
+  }
+
+  #rebuildError(k: Key): string {
+    return `Cannot rebuild "${this.name}" for key ${JSON.stringify(this.#codec.rowOf(k))}`;
   }
 }
