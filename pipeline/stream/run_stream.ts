@@ -16,6 +16,7 @@ import { describeSource, sourceFactory, type SourceSpec } from "./source_spec.ts
 import { RateMeter, type StatusLine } from "./status_line.ts";
 import { type BatchInfo, type EngineOptions, StreamEngine } from "./stream_engine.ts";
 import { FencedError } from "./fenced_error.ts";
+import { JobLease } from "./job_lease.ts";
 import { StreamMetrics } from "./stream_metrics.ts";
 
 /** Options of {@linkcode runStream}. */
@@ -67,6 +68,12 @@ export interface RunStreamOptions {
   onBatch?: (info: BatchInfo) => void;
   /** Metrics to update (e.g. shared with a dashboard in the same process). @default new ones */
   metrics?: StreamMetrics;
+  /**
+   * Run as one of several instances of the job: only the holder of the job's lease (see JobLease) runs the
+   * engine, the others wait as hot standby and take over when it stops renewing (after `ttlMs`) or releases
+   * it. @default a single instance, no lease
+   */
+  ha?: { ttlMs?: number };
 }
 
 /** How a run ended. */
@@ -81,6 +88,31 @@ export interface StreamReport {
   /** Recoveries after errors or fencing. */
   restarts: number;
   elapsedMs: number;
+}
+
+/**
+ * Renews the lease every third of its TTL until `done`; aborts `lost` when another instance took it, or when
+ * renewals kept failing for a whole TTL (others may have taken over meanwhile).
+ */
+async function renewLease(
+  lease: JobLease,
+  lost: AbortController,
+  done: AbortSignal,
+  logger: Logger,
+): Promise<void> {
+  const stop = AbortSignal.any([done, lost.signal]);
+  let renewedAt = performance.now();
+  while (!stop.aborted) {
+    await delay(Math.max(50, Math.floor(lease.ttlMs / 3)), stop);
+    if (stop.aborted) return;
+    try {
+      if (!await lease.renew()) return lost.abort();
+      renewedAt = performance.now();
+    } catch (e) {
+      logger.warn("lease renewal failed", { error: (e as Error).message });
+      if (performance.now() - renewedAt > lease.ttlMs) return lost.abort();
+    }
+  }
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
@@ -164,8 +196,31 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
   let stoppedBy: StreamReport["stoppedBy"] = "signal";
   let failures = 0;
   logger.info("starting", { job, source: describeSource(options.source), lake: lake.url });
+  const lease = options.ha
+    ? new JobLease(lake.open(`_checkpoints/${job}`), {
+      instance: options.engine?.instance ?? crypto.randomUUID(),
+      ttlMs: options.ha.ttlMs,
+      now: options.engine?.now,
+    })
+    : null;
   try {
     while (!stop.aborted) {
+      // With several instances, only the lease holder runs; the others wait here as hot standby.
+      let lost: AbortController | null = null;
+      let renewing: Promise<void> | null = null;
+      if (lease) {
+        phase = "standby";
+        draw(true);
+        const held = await lease.acquire(
+          stop,
+          () => logger.info("standing by: another instance holds the job", { job }),
+        );
+        if (!held) break;
+        logger.info("lease acquired, taking over", { job, epoch: lease.epoch });
+        lost = new AbortController();
+        renewing = renewLease(lease, lost, internal.signal, logger);
+      }
+      const halt = lost ? AbortSignal.any([stop, lost.signal]) : stop;
       try {
         phase = "recovering";
         draw(true);
@@ -189,23 +244,34 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
         lastBatch = engine.lastBatch;
         phase = "running";
         let lastActivity = performance.now();
-        while (!stop.aborted) {
-          const step = await engine.step(stop);
+        let idle = false;
+        while (!halt.aborted) {
+          const step = await engine.step(halt);
           if (step.kind === "batch") {
             if (step.info.events + step.info.quarantined > 0) lastActivity = performance.now();
             phase = "running";
           } else phase = "idle";
           draw();
           if (performance.now() - lastActivity >= idleMs) {
-            stoppedBy = "idle";
+            idle = true;
             logger.info("idle, stopping", { job, seconds: options.exitWhenIdleSeconds });
             break;
           }
+        }
+        if (lost?.signal.aborted && !idle && !stop.aborted) {
+          // Another instance took over: leave everything to it, write nothing more.
+          logger.warn("lease lost to another instance, standing by", { job });
+          const stale = engine;
+          engine = null;
+          await stale.close({ saveState: false });
+          continue;
         }
         phase = "stopping";
         draw(true);
         await engine.close();
         lastBatch = engine.lastBatch;
+        await lease?.release();
+        if (idle) stoppedBy = "idle";
         break;
       } catch (e) {
         const failed = engine;
@@ -236,6 +302,9 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
           waitMs: wait,
         });
         await delay(wait, stop);
+      } finally {
+        lost?.abort();
+        await renewing;
       }
     }
   } finally {

@@ -141,3 +141,33 @@ Deno.test("runStream() with onFenced recover re-synchronises through recovery an
   assert.equal(report.restarts, 1);
   await assertLakeEquals(lake, expected(events));
 });
+
+Deno.test("runStream() with ha: a standby waits, takes over when the active instance stops, and finishes the job", async () => {
+  const events = history(25, 80);
+  const log = logOf(events.slice(0, 150));
+  const lake = memoryLake();
+  const run = (instance: string) =>
+    runStream({
+      source: {
+        kind: "custom",
+        name: "m",
+        open: (from) => new MemorySource(log, { from, pollIntervalMs: 1 }),
+      },
+      lake,
+      job: "j",
+      logger: quiet,
+      health: false,
+      ha: { ttlMs: 300 },
+      exitWhenIdleSeconds: 0.3,
+      engine: { maxBatchEvents: 40, idleWaitMs: 20, instance },
+    });
+  const first = run("a");
+  await new Promise((r) => setTimeout(r, 50));
+  const second = run("b");
+  const reportA = await first;
+  log.append(...events.slice(150).map((event) => ({ kind: "change" as const, event })));
+  const reportB = await second;
+  assert.equal(reportA.events + reportB.events, events.length, "each event processed once, by one of them");
+  assert.ok(reportB.events > 0, "the standby took over and processed the rest");
+  await assertLakeEquals(lake, expected(events));
+});

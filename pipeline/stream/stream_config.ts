@@ -12,6 +12,9 @@
  * | `--brokers H:P,…` (kafka) | `LAKESTREAM_KAFKA_BOOTSTRAP` | the local stack's broker |
  * | `--topic-prefix P` (kafka) | `LAKESTREAM_TOPIC_PREFIX` | `lakestream` |
  * | `--group ID` (kafka) | `LAKESTREAM_GROUP` | `lakestream-<job>` |
+ * | `--session-timeout-ms MS` (kafka) | `LAKESTREAM_SESSION_TIMEOUT_MS` | 30000 |
+ * | `--ha` (one of several instances) | `LAKESTREAM_HA=1` | a single instance |
+ * | `--lease-ttl-ms MS` (with `--ha`) | `LAKESTREAM_LEASE_TTL_MS` | 10000 |
  * | `--exit-when-idle S` | `LAKESTREAM_EXIT_WHEN_IDLE` | never |
  * | `--max-batch-events N` | `LAKESTREAM_MAX_BATCH_EVENTS` | 10000 |
  * | `--max-batch-ms MS` | `LAKESTREAM_MAX_BATCH_MS` | 200 |
@@ -76,6 +79,9 @@ const FLAGS = {
   brokers: { type: "string" },
   "topic-prefix": { type: "string" },
   group: { type: "string" },
+  "session-timeout-ms": { type: "string" },
+  ha: { type: "boolean" },
+  "lease-ttl-ms": { type: "string" },
   "exit-when-idle": { type: "string" },
   "max-batch-events": { type: "string" },
   "max-batch-ms": { type: "string" },
@@ -172,6 +178,11 @@ export function parseStreamArgs(args: string[], env: Env): StreamCliConfig | "he
       brokers: brokers?.length ? brokers : undefined,
       topicPrefix: v("topic-prefix", "LAKESTREAM_TOPIC_PREFIX"),
       groupId: v("group", "LAKESTREAM_GROUP"),
+      sessionTimeoutMs: number(
+        "--session-timeout-ms",
+        v("session-timeout-ms", "LAKESTREAM_SESSION_TIMEOUT_MS"),
+        1,
+      ),
     };
   }
   if (kind !== "sqlite") {
@@ -180,7 +191,7 @@ export function parseStreamArgs(args: string[], env: Env): StreamCliConfig | "he
     }
   }
   if (kind !== "kafka") {
-    for (const flag of ["brokers", "topic-prefix", "group"] as const) {
+    for (const flag of ["brokers", "topic-prefix", "group", "session-timeout-ms"] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --source kafka only`);
     }
   }
@@ -208,9 +219,15 @@ export function parseStreamArgs(args: string[], env: Env): StreamCliConfig | "he
   if (metricsPort !== undefined && metricsPort > 65535) {
     throw new UsageError(`Bad --metrics-port "${metricsPort}": expected 0 to 65535`);
   }
+  const ha = values.ha || ["1", "true", "on"].includes(env.get("LAKESTREAM_HA") ?? "");
+  const leaseTtl = number("--lease-ttl-ms", v("lease-ttl-ms", "LAKESTREAM_LEASE_TTL_MS"), 100);
+  if (!ha && values["lease-ttl-ms"] !== undefined) {
+    throw new UsageError("--lease-ttl-ms applies with --ha only");
+  }
   return {
     options: {
       source,
+      ha: ha ? { ttlMs: leaseTtl } : undefined,
       lake,
       s3: lake.startsWith("s3://") || lake.startsWith("s3a://") ? s3Settings(env) : undefined,
       job,

@@ -43,7 +43,11 @@ Deno.test("parseStreamArgs() reads flags before environment variables", () => {
     brokers: ["a:1", "b:2"],
     topicPrefix: "p",
     groupId: undefined,
+    sessionTimeoutMs: undefined,
   });
+  assert.equal(c.options.ha, undefined);
+  assert.deepEqual(parse(["--ha", "--lease-ttl-ms", "3000"]).options.ha, { ttlMs: 3000 });
+  assert.deepEqual(parse([], { LAKESTREAM_HA: "1" }).options.ha, { ttlMs: undefined });
   assert.equal(c.options.lake, "/lake");
   assert.equal(c.options.exitWhenIdleSeconds, 2.5);
   assert.equal(c.options.engine?.maxBatchEvents, 500);
@@ -77,6 +81,7 @@ Deno.test("parseStreamArgs() rejects bad values and misplaced flags with a Usage
       ["--brokers", "x:1"],
       ["--source", "kafka", "--db", "x"],
       ["--status", "--no-status"],
+      ["--lease-ttl-ms", "5000"],
       ["--what"],
     ]
   ) {
