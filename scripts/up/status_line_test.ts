@@ -12,7 +12,7 @@ Deno.test("formatStatus() shows every figure on one line", () => {
       lastCommitAgeMs: 420,
       clients: 1,
     }),
-    "live 1m05s · faker 20.0 tx/s · processor 143 ev/s, lag 0.3 s · last commit 0.4 s ago · 1 dashboard client",
+    "live 1m05s · faker 20.0 tx/s · processor 143 ev/s, lag 0.3 s · last commit 0.4 s ago · 1 client",
   );
 });
 
@@ -27,7 +27,7 @@ Deno.test("formatStatus() says what is not known yet or stopped", () => {
       lastCommitAgeMs: null,
       clients: 0,
     }),
-    "draining 1h02m03s · faker stopped · processor – ev/s, lag – · no commit yet · 0 dashboard clients",
+    "draining 1h02m03s · faker stopped · processor – ev/s, lag – · no commit yet · 0 clients",
   );
   assert.match(
     formatStatus({
@@ -39,6 +39,13 @@ Deno.test("formatStatus() says what is not known yet or stopped", () => {
       lastCommitAgeMs: 0,
       clients: 3,
     }),
-    /faker 2,500 tx\/s · processor 12,346 ev\/s, lag 13 s · last commit 0\.0 s ago · 3 dashboard clients$/,
+    /faker 2,500 tx\/s · processor 12,346 ev\/s, lag 13 s · last commit 0\.0 s ago · 3 clients$/,
+  );
+});
+
+Deno.test("formatStatus() leaves out what the stack does not measure", () => {
+  assert.equal(
+    formatStatus({ phase: "live", elapsedMs: 5_000, lastCommitAgeMs: 1_500, clients: 2 }),
+    "live 0m05s · last commit 1.5 s ago · 2 clients",
   );
 });
