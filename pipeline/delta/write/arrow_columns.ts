@@ -94,12 +94,18 @@ export function rowsToColumns(
   rows: readonly Row[],
 ): { batch: arrow.RecordBatch; columns: BuiltColumn[] } {
   const n = rows.length;
-  const columns = fields.map((f) => {
-    const values = new Array<Value | undefined>(n);
-    const name = f.name;
-    for (let i = 0; i < n; i++) values[i] = rows[i][name];
-    return { values, data: columnData(f.type, values, f.nullable, f.name) };
-  });
+  const names = fields.map((f) => f.name);
+  const extracted = fields.map(() => new Array<Value | undefined>(n));
+  // One pass over the rows for all columns: each row object is visited once (row objects are spread over
+  // the heap; eight passes cost eight rounds of cache misses).
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    for (let c = 0; c < names.length; c++) extracted[c][i] = row[names[c]];
+  }
+  const columns = fields.map((f, c) => ({
+    values: extracted[c],
+    data: columnData(f.type, extracted[c], f.nullable, f.name),
+  }));
   const schema = arrowSchema(fields);
   const struct = arrow.makeData({
     type: new arrow.Struct(schema.fields),

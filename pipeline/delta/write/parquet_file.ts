@@ -19,9 +19,21 @@ const CODECS: Record<ParquetCompression, pw.Compression> = {
   uncompressed: pw.Compression.UNCOMPRESSED,
 };
 
-function writerProperties(compression: ParquetCompression): pw.WriterProperties {
+/** Arrow types whose columns usually repeat values, so dictionary encoding pays for itself. */
+function likelyRepetitive(type: arrow.DataType): boolean {
+  return arrow.DataType.isUtf8(type) || arrow.DataType.isBinary(type) || arrow.DataType.isBool(type) ||
+    arrow.DataType.isDate(type) || (arrow.DataType.isInt(type) && type.bitWidth <= 16);
+}
+
+function writerProperties(compression: ParquetCompression, schema: arrow.Schema): pw.WriterProperties {
+  // Dictionary encoding only for top-level columns that usually repeat: trying it on ids, amounts and
+  // timestamps (until the dictionary overflows) doubled the encoding time for about 10 % smaller files.
+  let builder = new pw.WriterPropertiesBuilder().setDictionaryEnabled(false);
+  for (const f of schema.fields) {
+    if (likelyRepetitive(f.type)) builder = builder.setColumnDictionaryEnabled(f.name, true);
+  }
   // Parquet v1 data pages: the most widely readable layout (older Spark/Hive readers reject v2 pages).
-  return new pw.WriterPropertiesBuilder()
+  return builder
     .setCompression(CODECS[compression])
     .setWriterVersion(pw.WriterVersion.V1)
     // Column-chunk statistics only: page-level ones double the encoding time and Delta readers use add.stats.
@@ -49,7 +61,7 @@ export function encodeRecordBatch(
 ): Uint8Array {
   const ipc = arrow.tableToIPC(new arrow.Table([batch]), "stream");
   // WriterProperties are consumed by writeParquet (moved into wasm), so each call builds its own.
-  return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties(compression));
+  return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties(compression, batch.schema));
 }
 
 /** File name suffix for a codec, as Spark names data files (`part-….c000.snappy.parquet`). */
