@@ -213,3 +213,35 @@ Deno.test("KafkaSource reports rebalanced partitions to the caller and two membe
     await deleteTopics(kafka, prefix);
   }
 });
+
+Deno.test("KafkaSource reads a topic with its prefix that was created after it started", async () => {
+  const kafka = kafkaClient();
+  const prefix = uniquePrefix("late");
+  const producer = kafka.producer();
+  await producer.connect();
+  const source = new KafkaSource({
+    brokers: brokers(),
+    groupId: `${prefix}-g`,
+    topicPrefix: prefix,
+    topicRefreshMs: 500,
+  });
+  try {
+    assert.deepEqual((await source.next({ maxWaitMs: 300 })).records, []);
+    await createTopic(kafka, prefix, 1);
+    const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+    await produceCustomers(producer, prefix, ids);
+    const seen: number[] = [];
+    const deadline = Date.now() + 60_000;
+    while (seen.length < ids.length) {
+      assert.ok(Date.now() < deadline, `only ${seen.length} of ${ids.length} arrived`);
+      const b = await source.next({ maxWaitMs: 500 });
+      for (const r of b.records) if (r.kind === "change") seen.push(Number(r.event.key.customer_id));
+    }
+    assert.deepEqual(seen.sort((a, b) => a - b), ids);
+    assert.ok(source.stats.newTopicRestarts >= 1);
+  } finally {
+    await source.close();
+    await producer.disconnect();
+    await deleteTopics(kafka, prefix);
+  }
+});

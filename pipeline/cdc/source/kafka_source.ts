@@ -1,8 +1,10 @@
 /**
  * Debezium topics read with kafkajs, as a pull-based {@linkcode ChangeSource}.
  *
- * - Subscribes to every topic whose name starts with the prefix (kafkajs resolves the pattern at start: topics
- *   created later are picked up on the next restart or rebalance), in a consumer group.
+ * - Subscribes to every topic whose name starts with the prefix, in a consumer group. kafkajs resolves the
+ *   pattern once, at subscription, so the source lists the topics every `topicRefreshMs` and restarts its
+ *   consumer when a new one appeared (Debezium creates a table's topic with its first change, often after the
+ *   processor started).
  * - Offsets belong to the caller's checkpoint (`"<topic>/<partition>"` → next offset). When the group assigns
  *   partitions, the source asks the caller where each one resumes (`onAssign`, where the caller fences older
  *   writers) and seeks there; a batch fetched from another offset is dropped. `commit()` also commits the
@@ -12,7 +14,7 @@
  *
  * @module
  */
-import { type Consumer, type EachBatchPayload, Kafka, logLevel } from "kafkajs";
+import { type Admin, type Consumer, type EachBatchPayload, Kafka, logLevel } from "kafkajs";
 import type { TableDef } from "../../catalog/mod.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { DebeziumDecoder } from "../debezium_decoder.ts";
@@ -58,6 +60,12 @@ export interface KafkaSourceOptions {
    * @default 8
    */
   retries?: number;
+  /**
+   * How often `next()` looks for new topics with the prefix, in ms; a new one restarts the consumer so it is
+   * subscribed too (resuming from what was handed out).
+   * @default 5000
+   */
+  topicRefreshMs?: number;
 }
 
 interface Buffered {
@@ -75,6 +83,8 @@ export interface KafkaSourceStats {
   droppedBeforeSeek: number;
   rebalances: number;
   restarts: number;
+  /** Consumer restarts because new topics with the prefix appeared. */
+  newTopicRestarts: number;
   /** Failed monitoring commits to Kafka (the caller's checkpoint is unaffected). */
   commitErrors: number;
   lastCommitError: string | null;
@@ -111,12 +121,17 @@ export class KafkaSource implements ChangeSource {
   #failure: Error | null = null;
   #closed = false;
   #wake: (() => void) | null = null;
+  /** Topics with the prefix that existed when the current consumer subscribed. */
+  #topics = new Set<string>();
+  #topicsCheckedAt = 0;
+  #admin: Admin | null = null;
   readonly stats: KafkaSourceStats = {
     messages: 0,
     quarantined: 0,
     droppedBeforeSeek: 0,
     rebalances: 0,
     restarts: 0,
+    newTopicRestarts: 0,
     commitErrors: 0,
     lastCommitError: null,
   };
@@ -176,6 +191,8 @@ export class KafkaSource implements ChangeSource {
     });
     this.#consumer = consumer;
     await consumer.connect();
+    this.#topics = new Set(await this.#listTopics());
+    this.#topicsCheckedAt = performance.now();
     await consumer.subscribe({ topics: [new RegExp(`^${prefix}\\.`)], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
@@ -183,6 +200,25 @@ export class KafkaSource implements ChangeSource {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.#eachBatch(consumer, payload),
     });
+  }
+
+  /** Topics whose name starts with `<prefix>.`. */
+  async #listTopics(): Promise<string[]> {
+    if (this.#admin === null) {
+      const admin = this.#kafka.admin();
+      await admin.connect();
+      this.#admin = admin;
+    }
+    const prefix = `${this.#options.topicPrefix}.`;
+    return (await this.#admin.listTopics()).filter((t) => t.startsWith(prefix));
+  }
+
+  /** Whether a topic with the prefix appeared since the consumer subscribed (checked every topicRefreshMs). */
+  async #newTopicAppeared(): Promise<boolean> {
+    const now = performance.now();
+    if (now - this.#topicsCheckedAt < (this.#options.topicRefreshMs ?? 5000)) return false;
+    this.#topicsCheckedAt = now;
+    return (await this.#listTopics()).some((t) => !this.#topics.has(t));
   }
 
   #fail(error: Error): void {
@@ -261,9 +297,26 @@ export class KafkaSource implements ChangeSource {
           continue;
         }
       }
+      let appeared: boolean;
+      try {
+        appeared = await this.#newTopicAppeared();
+      } catch (e) {
+        this.#failure = e as Error;
+        continue;
+      }
+      if (appeared) {
+        // Resubscribe: what is buffered now is fetched again by the new consumer (or the partition's new owner).
+        this.stats.newTopicRestarts++;
+        await this.#stop();
+        this.#buffer = [];
+        this.#positions = this.#resumePositions();
+        continue;
+      }
       if (this.#buffer.length > 0) return this.#take(max);
       const left = deadline - performance.now();
       if (left <= 0) return { records: [], quarantined: [], checkpoint: {} };
+      // The topic check above awaited: an abort in the meantime must not wait the whole `left`.
+      options.signal?.throwIfAborted();
       await this.#waitForData(left, options.signal);
     }
   }
@@ -356,5 +409,8 @@ export class KafkaSource implements ChangeSource {
     this.#closed = true;
     this.#wake?.();
     await this.#stop();
+    const admin = this.#admin;
+    this.#admin = null;
+    await admin?.disconnect();
   }
 }
