@@ -124,6 +124,14 @@ export class RangeReader {
     }
     const stream = streams[0];
     const value = pull.checkpoint[stream];
+    const start = this.#entries[this.#next].start[stream];
+    if (start !== undefined && compareCheckpointValues(value, start) <= 0) {
+      throw new Error(
+        `Cannot recover job "${this.#job}": the source returned a record of "${stream}" at ${value}, before batch ${
+          this.#entries[this.#next].batch
+        } starts (${start})`,
+      );
+    }
     for (let i = this.#next; i < this.#entries.length; i++) {
       const end = this.#entries[i].end[stream];
       if (end !== undefined && compareCheckpointValues(value, end) <= 0) {

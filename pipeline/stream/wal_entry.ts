@@ -8,6 +8,7 @@
 import type { SourceCheckpoint } from "../cdc/source/change_source.ts";
 import type { QuarantineRecord } from "../cdc/quarantine.ts";
 import type { SourceRecord } from "../cdc/source_record.ts";
+import type { Row } from "../value/mod.ts";
 
 const FORMAT = "lakestream-wal/1";
 
@@ -90,23 +91,35 @@ function fnv1a(text: string, h = 0x811c9dc5): number {
   return h >>> 0;
 }
 
+function keyText(key: Row | null): string {
+  if (key === null) return "";
+  let out = "";
+  for (const k in key) out += `${k}=${String(key[k])};`;
+  return out;
+}
+
+/**
+ * What identifies a record across reads: its table, kind or operation and key. Not its position or commit
+ * time: some sources derive those from their own read history (a PostgreSQL snapshot's shared LSN is numbered
+ * in arrival order by the decoder; a resumed SQLite snapshot reads in a new transaction at a new time).
+ */
 function recordIdentity(r: SourceRecord): string {
   switch (r.kind) {
     case "change":
-      return `c\u0000${r.event.table}\u0000${r.event.position}\u0000${r.event.op}`;
+      return `c\u0000${r.event.table}\u0000${r.event.op}\u0000${keyText(r.event.key)}`;
     case "truncate":
-      return `t\u0000${r.table}\u0000${r.position}`;
+      return `t\u0000${r.table}`;
     case "transaction":
       return `x\u0000${r.status}\u0000${r.id}`;
     case "tombstone":
-      return `d\u0000${r.table}`;
+      return `d\u0000${r.table}\u0000${keyText(r.key)}`;
     default:
       return r.kind;
   }
 }
 
 /**
- * An order-independent digest of a batch's records (sum of per-record hashes of table, position and kind),
+ * An order-independent digest of a batch's records (sum of per-record hashes of table, operation and key),
  * so a re-read that returns other records for the same range is detected even when partitions interleave
  * differently.
  */
