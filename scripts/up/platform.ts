@@ -86,7 +86,6 @@ export async function runPlatform(ctx: UpContext, spec: PlatformSpec): Promise<P
   let fakerOps = 0;
   let fakerRunning = false;
   let events = 0;
-  let batches = 0;
   let lagMs: number | null = null;
   let lastCommitAt: number | null = null;
   let phase = "starting";
@@ -98,7 +97,6 @@ export async function runPlatform(ctx: UpContext, spec: PlatformSpec): Promise<P
     s3: spec.s3,
     logger: createLogger({ level: "warn", write: (line) => ctx.io.line(`processor: ${line}`) }),
     onBatch: (info) => {
-      batches++;
       events += info.events;
       if (info.lagMs !== null) lagMs = info.lagMs;
       lastCommitAt = Date.now();
@@ -125,7 +123,13 @@ export async function runPlatform(ctx: UpContext, spec: PlatformSpec): Promise<P
   const fakerStop = new AbortController();
   let streamed: StreamReport[] = [];
   try {
-    await spec.prepare();
+    try {
+      await spec.prepare();
+    } catch (e) {
+      // Stopped while setting up (Ctrl-C during a long first setup): nothing ran, nothing to drain.
+      if (ctx.stopRequested()) return { faker: null, batches: 0, events: 0, elapsedMs: ctx.now() - started };
+      throw e;
+    }
     phase = "live";
     ctx.markLive();
     const processor = runStream(streamOptions(), live.signal).then(
