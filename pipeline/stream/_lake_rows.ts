@@ -34,7 +34,8 @@ export function rowsDiffer(actual: readonly Row[], expected: readonly Row[], wha
 
 /**
  * Rows as a table of `schema` stores them: `timestamp` values are instants (zoned), `timestamp_ntz` values
- * wall-clock times (not zoned), whatever the zone flag the producer set.
+ * wall-clock times (not zoned), whatever the zone flag the producer set, and both to the microsecond (Delta's
+ * precision).
  */
 export function asStored(rows: readonly Row[], schema: StructType): Row[] {
   const zoned = new Map<string, boolean>();
@@ -45,7 +46,9 @@ export function asStored(rows: readonly Row[], schema: StructType): Row[] {
     const out = { ...row };
     for (const [name, z] of zoned) {
       const v = out[name];
-      if (v instanceof Timestamp && v.zoned !== z) out[name] = v.with({ zoned: z });
+      if (v instanceof Timestamp && (v.zoned !== z || v.epochNanos % 1000n !== 0n)) {
+        out[name] = new Timestamp(v.epochMicros * 1000n, Math.min(v.digits, 6), z);
+      }
     }
     return out;
   });

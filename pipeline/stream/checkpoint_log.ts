@@ -16,6 +16,7 @@ import { AlreadyExistsError, NotFoundError, type ObjectStore } from "../delta/st
 import { FencedError } from "./fenced_error.ts";
 import {
   batchName,
+  batchOfName,
   encodeWalEntry,
   parseBatchName,
   parseWalEntry,
@@ -63,6 +64,7 @@ export class CheckpointLog {
     }
     const held = parseWalEntry(await this.store.get(key), `${this.store.url}/${key}`);
     const same = held.instance === entry.instance && held.records === entry.records &&
+      held.stored === entry.stored &&
       held.digest === entry.digest && sameCheckpoint(held.start, entry.start) &&
       sameCheckpoint(held.end, entry.end);
     if (!same) throw new FencedError(this.job, entry.batch, held.instance, entry.instance);
@@ -78,7 +80,7 @@ export class CheckpointLog {
       const meta of this.store.list("offsets/", { startAfter: `offsets/${batchName(batch)}.json` })
     ) {
       const b = parseBatchName(meta.key.slice("offsets/".length), ".json");
-      if (b === null || b <= batch) continue;
+      if (b === null || b <= batch) continue; // records kept in the WAL are read through their entry
       const entry = parseWalEntry(await this.store.get(meta.key), `${this.store.url}/${meta.key}`);
       const expected = batch + entries.length + 1;
       if (entry.batch !== b || b !== expected || entry.job !== this.job) {
@@ -89,6 +91,21 @@ export class CheckpointLog {
       entries.push(entry);
     }
     return entries;
+  }
+
+  /**
+   * Keeps a batch's records in the WAL (before claiming it) and returns the key to put in its entry. The key
+   * names the instance, so an instance that loses the claim never overwrites the winner's records.
+   */
+  async storeRecords(batch: number, instance: string, bytes: Uint8Array): Promise<string> {
+    const key = `offsets/${batchName(batch)}.${instance.replace(/[^A-Za-z0-9_-]/g, "_")}.records`;
+    await this.store.put(key, bytes);
+    return key;
+  }
+
+  /** The bytes {@linkcode storeRecords} kept under `key`. */
+  async readRecords(key: string): Promise<Uint8Array> {
+    return await this.store.get(key);
   }
 
   /** Records that every lake table holds `batch` (idempotent). */
@@ -138,10 +155,10 @@ export class CheckpointLog {
    */
   async prune(batch: number): Promise<number> {
     let n = 0;
-    for (const [folder, suffix] of [["offsets/", ".json"], ["commits/", ".json"], ["state/", ".bin"]]) {
+    for (const folder of ["offsets/", "commits/", "state/"]) {
       const old: string[] = [];
       for await (const meta of this.store.list(folder)) {
-        const b = parseBatchName(meta.key.slice(folder.length), suffix);
+        const b = batchOfName(meta.key.slice(folder.length));
         if (b === null) continue;
         if (b >= batch) break;
         old.push(meta.key);

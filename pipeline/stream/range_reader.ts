@@ -80,11 +80,22 @@ export class RangeReader {
     let lastProgress = this.#now();
     while (bucket.size < entry.records) {
       const wait = Math.min(1000, Math.max(1, this.#timeoutMs - (this.#now() - lastProgress)));
-      const pull = await this.#source.next({
-        maxRecords: this.#multiStream ? 1 : entry.records - bucket.size,
-        maxWaitMs: wait,
-        signal: this.#signal,
-      });
+      let pull;
+      try {
+        pull = await this.#source.next({
+          maxRecords: this.#multiStream ? 1 : entry.records - bucket.size,
+          maxWaitMs: wait,
+          signal: this.#signal,
+        });
+      } catch (e) {
+        if (this.#signal?.aborted) throw e;
+        throw new Error(
+          `Cannot recover job "${this.#job}": re-reading batch ${entry.batch} (range ${
+            describeRange(entry)
+          }) failed: ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
       const n = pull.records.length + pull.quarantined.length;
       const at = this.#now();
       if (n === 0) {

@@ -4,8 +4,16 @@
  * @module
  */
 import type { SourceCheckpoint } from "../cdc/source/change_source.ts";
+import {
+  SQLSERVER_SNAPSHOT,
+  SQLSERVER_STREAM,
+  SqlServerSource,
+  type SqlServerSourceOptions,
+} from "../cdc/source/sqlserver/sqlserver_source.ts";
+import type { SqlServerCdcClient } from "../cdc/source/sqlserver/cdc_client.ts";
 import { KafkaSource } from "../cdc/source/kafka_source.ts";
-import { SQLITE_STREAM, SqliteSource } from "../cdc/source/sqlite_source.ts";
+import { SNAPSHOT_PREFIX, SQLITE_STREAM, SqliteSource } from "../cdc/source/sqlite_source.ts";
+import type { ChangeSource } from "../cdc/source/change_source.ts";
 import { sqlitePosition } from "../cdc/source_position.ts";
 import { stackEnv } from "../../scripts/stack/env.ts";
 import type { SourceFactory } from "./stream_engine.ts";
@@ -36,15 +44,38 @@ export interface KafkaSpec {
   sessionTimeoutMs?: number;
 }
 
-/** A source given directly (tests, embedding). */
+/** SQL Server CDC read directly (no Kafka, no Debezium). */
+export interface SqlServerSpec {
+  kind: "sqlserver";
+  /**
+   * `sqlserver://user:password@host:port/database`.
+   * @default $LAKESTREAM_SQLSERVER_URL, else sqlserver://sa:$MSSQL_SA_PASSWORD@127.0.0.1:1433/testdb
+   */
+  url?: string;
+}
+
+/** A source given directly (tests, embedding); its factory says which ranges it can read again. */
 export interface CustomSpec {
   kind: "custom";
   name: string;
   open: SourceFactory;
 }
 
+function withReproducible(
+  open: (from: SourceCheckpoint | null) => ChangeSource | Promise<ChangeSource>,
+  reproducible: (start: SourceCheckpoint) => boolean,
+): SourceFactory {
+  return Object.assign(open, { reproducible });
+}
+
 /** A change source to read. */
-export type SourceSpec = SqliteSpec | KafkaSpec | CustomSpec;
+export type SourceSpec = SqliteSpec | KafkaSpec | SqlServerSpec | CustomSpec;
+
+/** The SQL Server URL used when none is given (as `deno task setup` does). */
+export function defaultSqlServerUrl(env: { get(name: string): string | undefined } = Deno.env): string {
+  return env.get("LAKESTREAM_SQLSERVER_URL") ??
+    `sqlserver://sa:${encodeURIComponent(env.get("MSSQL_SA_PASSWORD") ?? "")}@127.0.0.1:1433/testdb`;
+}
 
 /** Default path of the SQLite source. */
 export const DEFAULT_SQLITE_PATH = "./data/source.sqlite";
@@ -58,9 +89,28 @@ export function describeSource(spec: SourceSpec): string {
       return `kafka ${spec.topicPrefix ?? "lakestream"}.*${
         spec.brokers ? ` on ${spec.brokers.join(",")}` : ""
       }`;
+    case "sqlserver": {
+      const u = new URL(spec.url ?? defaultSqlServerUrl());
+      return `sqlserver ${u.hostname}:${u.port || 1433}${u.pathname}`;
+    }
     case "custom":
       return spec.name;
   }
+}
+
+/**
+ * The SQL Server source over the client `connect` opens. Its change tables can be read again (within their
+ * retention); a snapshot of the live tables cannot.
+ */
+export function sqlServerSourceFactory(
+  connect: () => Promise<SqlServerCdcClient>,
+  options: Omit<SqlServerSourceOptions, "connect" | "from"> = {},
+): SourceFactory {
+  return withReproducible(
+    (from) => new SqlServerSource({ ...options, connect, from }),
+    (start) =>
+      start[SQLSERVER_STREAM] !== undefined && !start[SQLSERVER_STREAM].startsWith(SQLSERVER_SNAPSHOT),
+  );
 }
 
 /**
@@ -86,7 +136,14 @@ export function sourceFactory(spec: SourceSpec, job: string): SourceFactory {
       const initial: SourceCheckpoint | null = spec.start === "changes"
         ? { [SQLITE_STREAM]: sqlitePosition(0) }
         : null;
-      return (from) => new SqliteSource({ path, from: from ?? initial });
+      return withReproducible(
+        (from) => new SqliteSource({ path, from: from ?? initial }),
+        // The change table can be read again; a snapshot of the live tables cannot.
+        (start) => {
+          const at = start[SQLITE_STREAM] ?? initial?.[SQLITE_STREAM];
+          return at !== undefined && !at.startsWith(SNAPSHOT_PREFIX);
+        },
+      );
     }
     case "kafka": {
       const brokers = spec.brokers ?? stackEnv({ services: ["kafka"] }).kafka.brokers;
@@ -99,6 +156,24 @@ export function sourceFactory(spec: SourceSpec, job: string): SourceFactory {
           sessionTimeoutMs: spec.sessionTimeoutMs,
           clientId: `lakestream-${job}`,
         });
+    }
+    case "sqlserver": {
+      const url = spec.url ?? defaultSqlServerUrl();
+      return sqlServerSourceFactory(async () => {
+        // Loaded on first use: the mssql driver is large and only this source needs it.
+        const [{ connectMssql }, { parseSqlServerUrl }] = await Promise.all([
+          import("../cdc/source/sqlserver/mssql_client.ts"),
+          import("../../scripts/setup/db/sqlserver_source_db.ts"),
+        ]);
+        const c = parseSqlServerUrl(url);
+        return await connectMssql({
+          server: c.host,
+          port: c.port,
+          user: c.user,
+          password: c.password,
+          database: c.database,
+        });
+      });
     }
     case "custom":
       return spec.open;

@@ -4,7 +4,7 @@
  *
  * | flag | variable | default |
  * |---|---|---|
- * | `--source kafka\|sqlite` | `LAKESTREAM_SOURCE` | `sqlite` |
+ * | `--source kafka\|sqlserver\|sqlite` | `LAKESTREAM_SOURCE` | `sqlite` |
  * | `--lake URI` | `LAKESTREAM_LAKE`, `LAKESTREAM_LAKE_URL` | `./data/lake` |
  * | `--job NAME` | `LAKESTREAM_JOB` | `lakestream` |
  * | `--db PATH` (sqlite) | `LAKESTREAM_SQLITE_PATH` | `./data/source.sqlite` |
@@ -12,6 +12,7 @@
  * | `--brokers H:P,…` (kafka) | `LAKESTREAM_KAFKA_BOOTSTRAP` | the local stack's broker |
  * | `--topic-prefix P` (kafka) | `LAKESTREAM_TOPIC_PREFIX` | `lakestream` |
  * | `--group ID` (kafka) | `LAKESTREAM_GROUP` | `lakestream-<job>` |
+ * | `--url URL` (sqlserver) | `LAKESTREAM_SQLSERVER_URL` | `sqlserver://sa:$MSSQL_SA_PASSWORD@127.0.0.1:1433/testdb` |
  * | `--session-timeout-ms MS` (kafka) | `LAKESTREAM_SESSION_TIMEOUT_MS` | 30000 |
  * | `--ha` (one of several instances) | `LAKESTREAM_HA=1` | a single instance |
  * | `--lease-ttl-ms MS` (with `--ha`) | `LAKESTREAM_LEASE_TTL_MS` | 10000 |
@@ -54,7 +55,7 @@ export class UsageError extends Error {
 
 /** One-line usage. */
 export const USAGE =
-  "Usage: deno task stream [--source kafka|sqlite] [--lake URI] [--job NAME] [--exit-when-idle S] [options] (see pipeline/stream/stream_config.ts)";
+  "Usage: deno task stream [--source kafka|sqlserver|sqlite] [--lake URI] [--job NAME] [--exit-when-idle S] [options] (see pipeline/stream/stream_config.ts)";
 
 /** The options of a run plus what only the CLI decides (log format, status line). */
 export interface StreamCliConfig {
@@ -80,6 +81,7 @@ const FLAGS = {
   "topic-prefix": { type: "string" },
   group: { type: "string" },
   "session-timeout-ms": { type: "string" },
+  url: { type: "string" },
   ha: { type: "boolean" },
   "lease-ttl-ms": { type: "string" },
   "exit-when-idle": { type: "string" },
@@ -161,7 +163,11 @@ export function parseStreamArgs(args: string[], env: Env): StreamCliConfig | "he
     }
     return undefined;
   };
-  const kind = oneOf("--source", v("source", "LAKESTREAM_SOURCE") ?? "sqlite", ["kafka", "sqlite"] as const);
+  const kind = oneOf(
+    "--source",
+    v("source", "LAKESTREAM_SOURCE") ?? "sqlite",
+    ["kafka", "sqlserver", "sqlite"] as const,
+  );
   let source: SourceSpec;
   if (kind === "sqlite") {
     source = {
@@ -169,6 +175,8 @@ export function parseStreamArgs(args: string[], env: Env): StreamCliConfig | "he
       path: v("db", "LAKESTREAM_SQLITE_PATH"),
       start: oneOf("--start", v("start", "LAKESTREAM_START") ?? "snapshot", ["snapshot", "changes"] as const),
     };
+  } else if (kind === "sqlserver") {
+    source = { kind, url: v("url", "LAKESTREAM_SQLSERVER_URL") };
   } else {
     const brokers = v("brokers", "LAKESTREAM_KAFKA_BOOTSTRAP")?.split(",").map((b) => b.trim()).filter(
       Boolean,
@@ -189,6 +197,9 @@ export function parseStreamArgs(args: string[], env: Env): StreamCliConfig | "he
     for (const flag of ["db", "start"] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --source sqlite only`);
     }
+  }
+  if (kind !== "sqlserver" && values.url !== undefined) {
+    throw new UsageError("--url applies to --source sqlserver only");
   }
   if (kind !== "kafka") {
     for (const flag of ["brokers", "topic-prefix", "group", "session-timeout-ms"] as const) {

@@ -56,6 +56,21 @@ Deno.test("parseStreamArgs() reads flags before environment variables", () => {
   assert.equal(c.logFormat, "json");
 });
 
+Deno.test("parseStreamArgs() reads the SQL Server source's URL", () => {
+  assert.deepEqual(parse(["--source", "sqlserver", "--url", "sqlserver://sa:x@h:1/db"]).options.source, {
+    kind: "sqlserver",
+    url: "sqlserver://sa:x@h:1/db",
+  });
+  assert.deepEqual(
+    parse(["--source", "sqlserver"], { LAKESTREAM_SQLSERVER_URL: "sqlserver://e" }).options.source,
+    {
+      kind: "sqlserver",
+      url: "sqlserver://e",
+    },
+  );
+  assert.throws(() => parse(["--url", "sqlserver://x"]), UsageError);
+});
+
 Deno.test("parseStreamArgs() turns maintenance policies into lake health options, or off", () => {
   const c = parse(["--checkpoint-every", "50", "--vacuum-every-hours", "0", "--compact-target-mb", "8"]);
   assert.deepEqual(c.options.health, {

@@ -53,10 +53,22 @@ import { RangeReader } from "./range_reader.ts";
 import { StreamMetrics } from "./stream_metrics.ts";
 import { TableSink } from "./table_sink.ts";
 import { sameCheckpoint, type WalEntry } from "./wal_entry.ts";
+import { decodeBatchRecords, encodeBatchRecords } from "./wal_records.ts";
 import type { ParquetCompression } from "../delta/write/parquet_file.ts";
 
-/** Opens the change source at a checkpoint (null: the source's initial position, e.g. a snapshot first). */
-export type SourceFactory = (from: SourceCheckpoint | null) => ChangeSource | Promise<ChangeSource>;
+/**
+ * Opens the change source at a checkpoint (null: the source's initial position, e.g. a snapshot first), and
+ * may say which ranges it can read again.
+ */
+export interface SourceFactory {
+  (from: SourceCheckpoint | null): ChangeSource | Promise<ChangeSource>;
+  /**
+   * Whether a batch starting at `start` ({} = the initial position) reads the same records when read again.
+   * Not so for a snapshot of live tables: the engine then keeps the batch's records in the WAL.
+   * @default every range can be read again
+   */
+  reproducible?: (start: SourceCheckpoint) => boolean;
+}
 
 /** Options of {@linkcode StreamEngine.open}. */
 export interface EngineOptions {
@@ -138,7 +150,8 @@ export class StreamEngine {
   readonly #now: () => number;
   readonly #mono: () => number;
   readonly #ops: OperatorSet;
-  #source: ChangeSource;
+  /** Opened once recovery needs it (records kept in the WAL are replayed without it). */
+  #source: ChangeSource | null = null;
   #position: SourceCheckpoint;
   #carry = new PendingBatch();
   #lastBatch: number;
@@ -151,7 +164,6 @@ export class StreamEngine {
     o: EngineOptions,
     log: CheckpointLog,
     ops: OperatorSet,
-    source: ChangeSource,
     position: SourceCheckpoint,
     stateBatch: number,
   ) {
@@ -164,7 +176,6 @@ export class StreamEngine {
     this.#mono = o.monotonic ?? (() => performance.now());
     this.log = log;
     this.#ops = ops;
-    this.#source = source;
     this.#position = position;
     this.#lastBatch = stateBatch;
     this.#stateBatch = stateBatch;
@@ -220,8 +231,7 @@ export class StreamEngine {
         }, but the state snapshot of batch ${saved?.batch ?? 0} ends at ${JSON.stringify(position)}`,
       );
     }
-    const source = await options.openSource(isEmpty(position) ? null : position);
-    const engine = new StreamEngine(options, log, ops, source, position, saved?.batch ?? 0);
+    const engine = new StreamEngine(options, log, ops, position, saved?.batch ?? 0);
     try {
       await engine.#recover(entries);
     } catch (e) {
@@ -231,29 +241,73 @@ export class StreamEngine {
     return engine;
   }
 
+  /** The source, opened at the current position on first use. */
+  async #openSource(): Promise<ChangeSource> {
+    return this.#source ??= await this.#o.openSource(isEmpty(this.#position) ? null : this.#position);
+  }
+
   async #recover(entries: readonly WalEntry[]): Promise<void> {
-    if (entries.length === 0) {
-      this.#logger.info("job opened", { job: this.job, batch: this.#lastBatch, instance: this.instance });
-      return;
+    if (entries.length > 0) {
+      this.#logger.info("recovering", {
+        job: this.job,
+        from: this.#stateBatch,
+        to: entries[entries.length - 1].batch,
+        instance: this.instance,
+      });
     }
-    this.#logger.info("recovering", {
+    for (let i = 0; i < entries.length;) {
+      const entry = entries[i];
+      if (entry.stored !== undefined) {
+        // Kept in the WAL: the source could not read it again. It is read at the end of the run of such entries.
+        const where = `${this.log.store.url}/${entry.stored}`;
+        const { records, quarantined } = decodeBatchRecords(await this.log.readRecords(entry.stored), where);
+        const batch = new PendingBatch();
+        batch.add({ records, quarantined, checkpoint: entry.end }, this.#mono());
+        if (batch.size !== entry.records || batch.digest.value !== entry.digest) {
+          throw new Error(
+            `Cannot recover job "${this.job}": the records of batch ${entry.batch} in "${where}" do not match its WAL entry`,
+          );
+        }
+        await this.#replay(entry, batch);
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < entries.length && entries[j].stored === undefined) j++;
+      const run = entries.slice(i, j);
+      const reader = new RangeReader(await this.#openSource(), this.job, run, {
+        timeoutMs: this.#o.replayTimeoutMs,
+        now: this.#mono,
+      });
+      for (const e of run) await this.#replay(e, await reader.read());
+      const overflow = reader.takeOverflow();
+      if (j < entries.length && overflow.size > 0) {
+        throw new Error(
+          `Cannot recover job "${this.job}": batch ${
+            entries[j].batch
+          } kept its records in the WAL after a multi-stream range`,
+        );
+      }
+      this.#carry = overflow;
+      i = j;
+    }
+    this.#logger.info(entries.length ? "recovered" : "job opened", {
       job: this.job,
-      from: this.#stateBatch,
-      to: entries[entries.length - 1].batch,
+      batch: this.#lastBatch,
+      replayed: entries.length,
       instance: this.instance,
     });
-    const reader = new RangeReader(this.#source, this.job, entries, {
-      timeoutMs: this.#o.replayTimeoutMs,
-      now: this.#mono,
-    });
-    for (const entry of entries) {
-      const batch = await reader.read();
-      await this.#process(entry.batch, batch, true);
-      this.#position = entry.end;
-      this.#lastBatch = entry.batch;
+  }
+
+  async #replay(entry: WalEntry, batch: PendingBatch): Promise<void> {
+    if (this.#source !== null && entry.stored !== undefined) {
+      // The source read past a range it cannot read again: reopen it after the kept records.
+      await this.#source.close();
+      this.#source = null;
     }
-    this.#carry = reader.takeOverflow();
-    this.#logger.info("recovered", { job: this.job, batch: this.#lastBatch, replayed: entries.length });
+    await this.#process(entry.batch, batch, true);
+    this.#position = entry.end;
+    this.#lastBatch = entry.batch;
   }
 
   /** The last batch every table holds. */
@@ -274,7 +328,7 @@ export class StreamEngine {
    */
   async step(stop?: AbortSignal): Promise<StepResult> {
     if (this.#closed) throw new Error(`Cannot run job "${this.job}": the engine is closed`);
-    const pending = await pullBatch(this.#source, {
+    const pending = await pullBatch(await this.#openSource(), {
       maxEvents: this.#o.maxBatchEvents ?? 10_000,
       maxBatchMs: this.#o.maxBatchMs ?? 200,
       idleWaitMs: this.#o.idleWaitMs ?? 500,
@@ -289,6 +343,12 @@ export class StreamEngine {
     this.#carry = new PendingBatch();
     const batch = this.#lastBatch + 1;
     const end = { ...this.#position, ...pending.checkpoint };
+    const reproducible = this.#o.openSource.reproducible?.(this.#position) ?? true;
+    const stored = reproducible ? undefined : await this.log.storeRecords(
+      batch,
+      this.instance,
+      encodeBatchRecords(pending.records, pending.quarantined),
+    );
     await this.log.claim({
       job: this.job,
       batch,
@@ -298,6 +358,7 @@ export class StreamEngine {
       digest: pending.digest.value,
       instance: this.instance,
       createdAt: this.#now(),
+      ...(stored === undefined ? {} : { stored }),
     });
     const info = await this.#process(batch, pending, false);
     this.#position = end;
@@ -464,7 +525,7 @@ export class StreamEngine {
       createdAt: this.#now(),
     });
     this.metrics.stateBytes.set(state.length);
-    await this.#source.commit(this.#position);
+    await this.#source?.commit(this.#position);
     this.#previousStateBatch = this.#stateBatch;
     this.#stateBatch = this.#lastBatch;
     const pruned = await this.log.prune(this.#previousStateBatch);
@@ -486,7 +547,7 @@ export class StreamEngine {
       if (options.saveState ?? true) await this.saveState();
     } finally {
       this.#closed = true;
-      await this.#source.close();
+      await this.#source?.close();
     }
   }
 }

@@ -29,6 +29,11 @@ export interface WalEntry {
   instance: string;
   /** When it was claimed, ms since the epoch. */
   createdAt: number;
+  /**
+   * Key (in the checkpoint folder) of the batch's records kept in the WAL, for a range the source cannot read
+   * again (see wal_records.ts); absent when the source re-reads the range.
+   */
+  stored?: string;
 }
 
 /** Fixed-width batch id, so names sort in batch order. */
@@ -37,6 +42,11 @@ export function batchName(batch: number): string {
     throw new RangeError(`Cannot name batch ${batch}: not a batch id`);
   }
   return String(batch).padStart(20, "0");
+}
+
+/** The batch id at the start of an object name (20 digits), or null. */
+export function batchOfName(name: string): number | null {
+  return /^\d{20}(?!\d)/.test(name) ? Number(name.slice(0, 20)) : null;
 }
 
 /** The batch id of a name made by {@linkcode batchName} followed by `suffix`, or null. */
@@ -66,7 +76,7 @@ export function parseWalEntry(bytes: Uint8Array, where: string): WalEntry {
   const ok = typeof v === "object" && v !== null && v.format === FORMAT && typeof v.job === "string" &&
     Number.isSafeInteger(v.batch) && isCheckpoint(v.start) && isCheckpoint(v.end) &&
     Number.isSafeInteger(v.records) && typeof v.digest === "string" && typeof v.instance === "string" &&
-    typeof v.createdAt === "number";
+    typeof v.createdAt === "number" && (v.stored === undefined || typeof v.stored === "string");
   if (!ok) throw new SyntaxError(`Cannot read WAL entry "${where}": not a ${FORMAT} entry`);
   return {
     job: v.job as string,
@@ -77,6 +87,7 @@ export function parseWalEntry(bytes: Uint8Array, where: string): WalEntry {
     digest: v.digest as string,
     instance: v.instance as string,
     createdAt: v.createdAt as number,
+    ...(v.stored === undefined ? {} : { stored: v.stored as string }),
   };
 }
 
