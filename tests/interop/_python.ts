@@ -72,10 +72,11 @@ export async function runPython(script: string, args: string[]): Promise<string>
 }
 
 /**
- * The JSON records a script printed with `prefix` ("ROW" or "CDF"), as sorted canonical texts (keys sorted
- * recursively) for order-free exact comparison. Other output lines (Spark and Ivy print to stdout) are ignored.
+ * The JSON records a script printed with `prefix` (`ROW<i>` or `CDF<i>` for its i-th operation), as sorted
+ * canonical texts (keys sorted recursively) for order-free exact comparison. Other output lines (Spark and Ivy
+ * print to stdout) are ignored.
  */
-export function records(stdout: string, prefix: "ROW" | "CDF"): string[] {
+export function records(stdout: string, prefix: string): string[] {
   return stdout.split("\n").filter((l) => l.startsWith(prefix + " ")).map((l) =>
     canonical(JSON.parse(l.slice(prefix.length + 1)))
   ).sort();

@@ -96,41 +96,51 @@ const EXPECTED_CHANGES = [
   "3:delete:3",
 ];
 
-function changeKeys(stdout: string): string[] {
-  return records(stdout, "CDF").map((l) => JSON.parse(l))
+function changeKeys(stdout: string, op: number): string[] {
+  return records(stdout, `CDF${op}`).map((l) => JSON.parse(l))
     .map((r) => `${r._commit_version}:${r._change_type}:${r.id}`).sort();
 }
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "lakestream-interop-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-for (const partitioned of [false, true]) {
-  const kind = partitioned ? "partitioned" : "non-partitioned";
-
-  for (const [reader, script] of [["deltalake", "deltalake_table.py"], ["Spark", "spark_table.py"]]) {
-    Deno.test(`${reader} reads a ${kind} table the engine wrote: same rows, same change feed`, async () => {
-      await withDir(async (dir) => {
-        await writeScenario(dir, partitioned);
-        const ours = await engineRows(dir);
-        assert.equal(ours.length, 5);
-        const out = await runPython(script, ["read", dir]);
-        assert.deepEqual(records(out, "ROW"), ours);
-        assert.deepEqual(changeKeys(out), EXPECTED_CHANGES);
-      });
-    });
-
-    Deno.test(`the engine reads a ${kind} table ${reader} wrote (merge, delete, checkpoint)`, async () => {
-      await withDir(async (dir) => {
-        const expected = records(await runPython(script, ["write", dir, partitioned ? "1" : "0"]), "ROW");
-        assert.equal(expected.length, 5);
-        assert.deepEqual(await engineRows(dir), expected);
-      });
-    });
-  }
+for (const [library, script] of [["deltalake", "deltalake_table.py"], ["Spark", "spark_table.py"]]) {
+  // One Python process per library (one JVM for Spark): read two engine tables, write two of its own.
+  Deno.test(`${library} and the engine read each other's tables, partitioned and not, with identical rows`, async (t) => {
+    const dir = await Deno.makeTempDir({ prefix: "lakestream-interop-" });
+    try {
+      const ours = [`${dir}/engine-flat`, `${dir}/engine-partitioned`];
+      const theirs = [`${dir}/${library}-flat`, `${dir}/${library}-partitioned`];
+      await writeScenario(ours[0], false);
+      await writeScenario(ours[1], true);
+      const out = await runPython(script, [
+        "read",
+        ours[0],
+        "read",
+        ours[1],
+        "write0",
+        theirs[0],
+        "write1",
+        theirs[1],
+      ]);
+      for (const [i, kind] of [[0, "non-partitioned"], [1, "partitioned"]] as const) {
+        await t.step(
+          `${library} reads the ${kind} table the engine wrote: same rows, same change feed`,
+          async () => {
+            const expected = await engineRows(ours[i]);
+            assert.equal(expected.length, 5);
+            assert.deepEqual(records(out, `ROW${i}`), expected);
+            assert.deepEqual(changeKeys(out, i), EXPECTED_CHANGES);
+          },
+        );
+        await t.step(
+          `the engine reads the ${kind} table ${library} wrote (merge, delete, checkpoint)`,
+          async () => {
+            const expected = records(out, `ROW${i + 2}`);
+            assert.equal(expected.length, 5);
+            assert.deepEqual(await engineRows(theirs[i]), expected);
+          },
+        );
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
 }

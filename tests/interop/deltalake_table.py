@@ -1,8 +1,10 @@
 """Python `deltalake` (delta-rs) side of the interop tests.
 
-  read <path>    print the table's rows ("ROW {json}") and its change feed from version 0 ("CDF {json}"),
-                 values in the lake encoding (other libraries print to stdout too, hence the prefixes)
-  write <path> <partitioned:0|1>   then print the rows as read back by the same library; the table:   create a table with every primitive type, append, merge, delete, checkpoint
+  <op> <path> [<op> <path> …]   ops run in order in one process (one JVM for Spark), each numbered i from 0:
+    read     print the table's rows ("ROW<i> {json}") and its change feed from version 0 ("CDF<i> {json}")
+    write0   create a table (not partitioned) with every primitive type, insert, merge, delete, checkpoint(s),
+    write1   the same partitioned by p_day; then print its rows as this library reads them ("ROW<i> {json}")
+  Values are printed in the lake's JSON encoding; other libraries print to stdout too, hence the prefixes.
 """
 import datetime
 import decimal
@@ -25,13 +27,13 @@ def dump(prefix, table):
         print(prefix, json.dumps({k: encode(v, zoned=k not in ntz) for k, v in row.items()}, sort_keys=True))
 
 
-def read(path, cdf=True):
+def read(path, i, cdf=True):
     dt = DeltaTable(path)
-    dump("ROW", dt.to_pyarrow_table())
+    dump(f"ROW{i}", dt.to_pyarrow_table())
     if cdf:
         # deltalake 1.x returns an arro3 stream; pyarrow takes it over the Arrow C stream interface.
         table = pa.RecordBatchReader.from_stream(dt.load_cdf(starting_version=0)).read_all()
-        dump("CDF", table.drop_columns([c for c in table.column_names if c == "_commit_timestamp"]))
+        dump(f"CDF{i}", table.drop_columns([c for c in table.column_names if c == "_commit_timestamp"]))
 
 
 SCHEMA = pa.schema([
@@ -89,11 +91,12 @@ def write(path, partitioned):
 
 
 if __name__ == "__main__":
-    cmd, path = sys.argv[1], sys.argv[2]
-    if cmd == "read":
-        read(path)
-    elif cmd == "write":
-        write(path, sys.argv[3] == "1")
-        read(path, cdf=False)
-    else:
-        raise SystemExit(f"unknown command {cmd}")
+    args = sys.argv[1:]
+    for i, (op, path) in enumerate(zip(args[::2], args[1::2])):
+        if op == "read":
+            read(path, i)
+        elif op in ("write0", "write1"):
+            write(path, op == "write1")
+            read(path, i, cdf=False)
+        else:
+            raise SystemExit(f"unknown op {op}")

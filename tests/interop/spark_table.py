@@ -1,8 +1,10 @@
 """pyspark 3.5 + delta-spark 3.x side of the interop tests (local[1], UTC, Delta jars from spark.jars.packages).
 
-  read <path>    print the table's rows ("ROW {json}") and its change feed from version 0 ("CDF {json}"),
-                 values in the lake encoding (other libraries print to stdout too, hence the prefixes)
-  write <path> <partitioned:0|1>   then print the rows as read back by the same library; the table:   create a table with every primitive type, insert, merge, delete, checkpoints
+  <op> <path> [<op> <path> …]   ops run in order in one process (one JVM for Spark), each numbered i from 0:
+    read     print the table's rows ("ROW<i> {json}") and its change feed from version 0 ("CDF<i> {json}")
+    write0   create a table (not partitioned) with every primitive type, insert, merge, delete, checkpoint(s),
+    write1   the same partitioned by p_day; then print its rows as this library reads them ("ROW<i> {json}")
+  Values are printed in the lake's JSON encoding; other libraries print to stdout too, hence the prefixes.
 """
 import json
 import os
@@ -40,10 +42,10 @@ def dump(prefix, df):
         print(prefix, json.dumps({k: encode(v, zoned=k not in ntz) for k, v in d.items()}, sort_keys=True))
 
 
-def read(spark, path, cdf=True):
-    dump("ROW", spark.read.format("delta").load(path))
+def read(spark, path, i, cdf=True):
+    dump(f"ROW{i}", spark.read.format("delta").load(path))
     if cdf:
-        dump("CDF", spark.read.format("delta").option("readChangeFeed", "true").option("startingVersion", 0)
+        dump(f"CDF{i}", spark.read.format("delta").option("readChangeFeed", "true").option("startingVersion", 0)
              .load(path).drop("_commit_timestamp"))
 
 
@@ -78,15 +80,16 @@ def write(spark, path, partitioned):
 
 
 if __name__ == "__main__":
-    cmd, path = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
     spark = session()
     try:
-        if cmd == "read":
-            read(spark, path)
-        elif cmd == "write":
-            write(spark, path, sys.argv[3] == "1")
-            read(spark, path, cdf=False)
-        else:
-            raise SystemExit(f"unknown command {cmd}")
+        for i, (op, path) in enumerate(zip(args[::2], args[1::2])):
+            if op == "read":
+                read(spark, path, i)
+            elif op in ("write0", "write1"):
+                write(spark, path, op == "write1")
+                read(spark, path, i, cdf=False)
+            else:
+                raise SystemExit(f"unknown op {op}")
     finally:
         spark.stop()
