@@ -17,13 +17,24 @@
  * for (const [table, { upserts, deletes }] of changes) {
  *   // one Delta commit per table: upsert `upserts` and delete `deletes` by the table's key
  * }
- * const checkpoint = operators.snapshotState();
+ * // Checkpoint: mirrors and customers_scd2 are rebuilt from their own tables on restart.
+ * const checkpoint = operators.snapshotState({ omit: operators.rebuildable });
+ * const restarted = new OperatorSet();
+ * restarted.restore(checkpoint, { rebuild: restarted.rebuildable });
+ * for (const table of restarted.rebuildable) await restarted.rebuild(table, []); // rows of that lake table
  * ```
  *
  * @module
  */
 export type { Operator, OutputTable, TableChanges, TableDelta } from "./operator.ts";
-export { createOperators, type EventProblem, type OperatorOptions, OperatorSet } from "./operator_set.ts";
+export {
+  createOperators,
+  type EventProblem,
+  type OperatorOptions,
+  OperatorSet,
+  type RestoreOptions,
+  type SnapshotOptions,
+} from "./operator_set.ts";
 export { MirrorOperator, mirrorTable } from "./mirror_operator.ts";
 export { Scd2Operator, type Scd2Options, scd2Table } from "./scd2_operator.ts";
 export { SalesAggregatesOperator, type SalesMetrics } from "./sales_aggregates_operator.ts";

@@ -5,6 +5,7 @@
  */
 import { ECOMMERCE_TABLES, type TableDef } from "../../catalog/mod.ts";
 import type { ChangeEvent } from "../../cdc/change_event.ts";
+import type { Row } from "../../value/mod.ts";
 import { EventChecker } from "./event_check.ts";
 import { MirrorOperator } from "./mirror_operator.ts";
 import {
@@ -32,6 +33,8 @@ const STATE_KIND = "operators/1";
 export interface OperatorOptions {
   /** Columns of `customers` whose changes open a new `customers_scd2` version. @default name, email, phone_number */
   trackHistoryOn?: readonly string[];
+  /** How late a `customers_scd2` change may be and still be placed exactly (see `Scd2Options`). @default one day */
+  exactLatenessMs?: number;
   /** @default DEFAULT_SALES_RULES */
   salesRules?: SalesRules;
 }
@@ -43,7 +46,7 @@ export interface OperatorOptions {
 export function createOperators(options: OperatorOptions = {}): Operator[] {
   return [
     ...ECOMMERCE_TABLES.filter((t) => t.name !== "customers").map((t) => new MirrorOperator(t)),
-    new Scd2Operator({ trackHistoryOn: options.trackHistoryOn }),
+    new Scd2Operator({ trackHistoryOn: options.trackHistoryOn, exactLatenessMs: options.exactLatenessMs }),
     new SalesAggregatesOperator(options.salesRules),
   ];
 }
@@ -187,9 +190,21 @@ export class OperatorSet {
     }
   }
 
-  /** Names of the operators that can rebuild their state from their own table (mirrors and customers_scd2). */
+  /**
+   * Names of the operators that can rebuild their state from their own table (mirrors and customers_scd2); each
+   * is also the name of the table it writes.
+   */
   get rebuildable(): string[] {
     return this.operators.filter(isRebuildable).map((op) => op.name);
+  }
+
+  /**
+   * Rebuilds operator `name`'s state from the rows of its own table, streamed in any order (after `restore` with
+   * `rebuild`, or to start from existing tables). The operator's state changes only if all rows are valid.
+   */
+  async rebuild(name: string, rows: Iterable<Row> | AsyncIterable<Row>): Promise<void> {
+    this.#rebuildSet([name], "rebuild");
+    await (this.operators.find((o) => o.name === name) as RebuildableOperator).rebuildFromRows(rows);
   }
 
   #rebuildSet(names: readonly string[], what: string): Set<string> {

@@ -294,7 +294,7 @@ export class Scd2Operator implements RebuildableOperator {
       const list = pending.get(k);
       pending.set(k, list === undefined ? `[${record}]` : `${list.slice(0, -1)},${record}]`);
     }
-    const next = new Map<Key, string>();
+    // Each key's records are replaced by its history in place, so the rows never take twice the memory.
     for (const [k, text] of pending) {
       const records = (JSON.parse(text) as JsonValue[][]).sort((a, b) => (a[0] as number) - (b[0] as number));
       if (records.some((r, i) => r[0] !== i + 1)) {
@@ -314,9 +314,9 @@ export class Scd2Operator implements RebuildableOperator {
         previous = position as string;
       }
       changes.push([previous, changes[0][1], "f"]);
-      next.set(k, JSON.stringify(changes));
+      pending.set(k, JSON.stringify(changes));
     }
-    this.#state = next;
+    this.#state = pending;
   }
 
   #rebuildError(k: Key): string {
