@@ -22,6 +22,12 @@ export interface RangeReaderOptions {
   /** Monotonic clock in ms. @default performance.now */
   now?: () => number;
   signal?: AbortSignal;
+  /**
+   * The source interleaves several streams in an order that differs between reads (Kafka partitions), also
+   * streams the entries do not name (a partition with nothing in these batches still delivers its later
+   * records): records are then placed one at a time. @default true when the entries name several streams
+   */
+  multiStream?: boolean;
 }
 
 /** Orders two checkpoint values of one stream: Kafka offsets as integers, other positions as text. */
@@ -65,7 +71,7 @@ export class RangeReader {
     this.#signal = options.signal;
     const streams = new Set<string>();
     for (const e of entries) for (const k of [...Object.keys(e.start), ...Object.keys(e.end)]) streams.add(k);
-    this.#multiStream = streams.size > 1;
+    this.#multiStream = options.multiStream ?? streams.size > 1;
     for (const e of entries) this.#buckets.set(e.batch, new PendingBatch());
   }
 

@@ -116,6 +116,23 @@ Deno.test("RangeReader reads back each entry's records from a multi-stream sourc
   for (const r of overflow.records) assert.ok(r.kind === "change" && after.has(r.event.position));
 });
 
+Deno.test("RangeReader with multiStream reads back entries that name one stream while the source has several", async () => {
+  // The first batches held only partition t/0 (its records were fetched first); re-read from the start, the
+  // source interleaves t/1 too: counting records would mix them in.
+  const data = {
+    "t/0": Array.from({ length: 30 }, (_, i) => change("a", i)),
+    "t/1": Array.from({ length: 30 }, (_, i) => change("b", i)),
+  };
+  const first = new Streams({ "t/0": data["t/0"] }, {}, 1);
+  const { entries, sets } = await record(first, [10, 10]);
+  const reader = new RangeReader(new Streams(data, {}, 7), "j", entries, { multiStream: true });
+  for (let i = 0; i < entries.length; i++) {
+    const got = await reader.read();
+    assert.deepEqual(got.records.map((r) => r.kind === "change" ? r.event.position : "").sort(), sets[i]);
+  }
+  assert.ok(reader.takeOverflow().records.every((r) => r.kind === "change" && r.event.table === "b"));
+});
+
 Deno.test("RangeReader asks a single-stream source for exactly each entry's count", async () => {
   const log = new MemoryLog();
   for (let i = 0; i < 30; i++) log.append(change("a", i));

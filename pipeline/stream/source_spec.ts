@@ -147,7 +147,8 @@ export function sourceFactory(spec: SourceSpec, job: string): SourceFactory {
     }
     case "kafka": {
       const brokers = spec.brokers ?? stackEnv({ services: ["kafka"] }).kafka.brokers;
-      return (from) =>
+      // Every partition of the prefix is read, in an interleaving that differs from one read to the next.
+      return Object.assign((from: SourceCheckpoint | null) =>
         new KafkaSource({
           brokers,
           groupId: spec.groupId ?? `lakestream-${job}`,
@@ -155,7 +156,7 @@ export function sourceFactory(spec: SourceSpec, job: string): SourceFactory {
           from,
           sessionTimeoutMs: spec.sessionTimeoutMs,
           clientId: `lakestream-${job}`,
-        });
+        }), { multiStream: true });
     }
     case "sqlserver": {
       const url = spec.url ?? defaultSqlServerUrl();

@@ -68,6 +68,11 @@ export interface SourceFactory {
    * @default every range can be read again
    */
   reproducible?: (start: SourceCheckpoint) => boolean;
+  /**
+   * Whether the source interleaves several streams in an order that may differ between reads (Kafka
+   * partitions); recovery then re-reads ranges record by record. @default false
+   */
+  multiStream?: boolean;
 }
 
 /** Options of {@linkcode StreamEngine.open}. */
@@ -278,6 +283,7 @@ export class StreamEngine {
       const reader = new RangeReader(await this.#openSource(), this.job, run, {
         timeoutMs: this.#o.replayTimeoutMs,
         now: this.#mono,
+        multiStream: this.#o.openSource.multiStream || undefined,
       });
       for (const e of run) await this.#replay(e, await reader.read());
       const overflow = reader.takeOverflow();
