@@ -29,6 +29,8 @@ def session():
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.ui.enabled", "false")
                .config("spark.sql.shuffle.partitions", "1")
+               # Delta rebuilds table state in 50 tasks by default; one is plenty for these tiny tables.
+               .config("spark.databricks.delta.snapshotPartitions", "1")
                .config("spark.driver.memory", "1g"))
     spark = configure_spark_with_delta_pip(builder).getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
