@@ -1,0 +1,249 @@
+/**
+ * Several processor instances of one job in one Kafka consumer group, on the real stack with the lake on MinIO:
+ * two `deno task stream --source kafka --ha` subprocesses start at the same moment (they race for the job's
+ * lease: one runs, the other stands by), then the active one is killed with SIGKILL mid-run, a fresh standby
+ * is started in its place, and so on for {@linkcode FAILOVERS} takeovers, each kill landing at a random moment
+ * after the new active instance committed a few batches. When the last active instance has gone idle, both
+ * remaining instances exit cleanly and the lake equals, row by row, the one a single in-process instance made
+ * from the same topics, and agrees with the PostgreSQL source.
+ *
+ * `source_position` is left out of the instance-to-instance comparison: KafkaSource numbers the rows of a
+ * PostgreSQL snapshot (which share one LSN) in decoding order from where a process starts reading, so rows a
+ * new active instance re-reads from the middle of a snapshot carry other numbers (lineage text only; every
+ * other column must be equal).
+ */
+import assert from "node:assert/strict";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { createS3Client } from "../../pipeline/delta/storage/s3_store.ts";
+import { openStore } from "../../pipeline/delta/storage/open_store.ts";
+import { tableRows } from "../../pipeline/stream/_lake_rows.ts";
+import { silentLogger } from "../../pipeline/stream/logger.ts";
+import { PIPELINE_METRICS } from "../../pipeline/stream/pipeline_tables.ts";
+import { runStream } from "../../pipeline/stream/run_stream.ts";
+import { Prng } from "../../pipeline/stream/operators/_prng.ts";
+import { rowsDiffer } from "../../pipeline/stream/_lake_rows.ts";
+import type { Row } from "../../pipeline/value/mod.ts";
+import { comparedTables, openStreamRun, type StreamRun } from "./_stream_e2e_fixture.ts";
+
+const MAIN = new URL("../../pipeline/stream/main.ts", import.meta.url).pathname;
+const FAILOVERS = 3;
+
+/** A processor subprocess whose stderr (JSON log lines) is collected as it comes. */
+interface Instance {
+  id: string;
+  child: Deno.ChildProcess;
+  lines: string[];
+  /** Resolves when stderr is closed (the process ended). */
+  drained: Promise<void>;
+}
+
+function start(run: StreamRun, id: string, job: string, lake: string): Instance {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      MAIN,
+      "--source",
+      "kafka",
+      "--brokers",
+      run.env.kafka.brokers.join(","),
+      "--topic-prefix",
+      run.name,
+      "--group",
+      `${run.name}-${job}`,
+      "--job",
+      job,
+      "--lake",
+      lake,
+      "--ha",
+      "--lease-ttl-ms",
+      "2000",
+      "--session-timeout-ms",
+      "6000",
+      "--instance",
+      id,
+      "--max-batch-events",
+      "50",
+      "--state-every",
+      "5",
+      "--exit-when-idle",
+      "12",
+      "--no-status",
+      "--log-format",
+      "json",
+    ],
+    env: {
+      AWS_ENDPOINT_URL: run.s3.endpoint!,
+      AWS_ACCESS_KEY_ID: run.s3.accessKeyId!,
+      AWS_SECRET_ACCESS_KEY: run.s3.secretAccessKey!,
+      AWS_REGION: run.s3.region!,
+    },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  const drained = (async () => {
+    let rest = "";
+    for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
+      const parts = (rest + text).split("\n");
+      rest = parts.pop()!;
+      lines.push(...parts);
+    }
+    if (rest) lines.push(rest);
+  })();
+  return { id, child, lines, drained };
+}
+
+function logOf(i: Instance): string {
+  return `instance ${i.id}:\n${i.lines.slice(-30).join("\n")}`;
+}
+
+/** Whether the instance logged that it holds the lease. */
+function isActive(i: Instance): boolean {
+  return i.lines.some((l) => l.includes("lease acquired, taking over"));
+}
+
+/** The newest batch claimed in the job's WAL on MinIO (0 before any). */
+async function newestBatch(run: StreamRun, job: string, lake: string): Promise<number> {
+  const client = createS3Client(run.s3);
+  try {
+    const prefix = `${lake.slice(`s3://${run.env.minio.bucket}/`.length)}/_checkpoints/${job}/offsets/`;
+    let newest = 0;
+    let token: string | undefined;
+    do {
+      const res = await client.send(
+        new ListObjectsV2Command({ Bucket: run.env.minio.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of res.Contents ?? []) {
+        const b = Number(/(\d+)\.json$/.exec(o.Key ?? "")?.[1] ?? 0);
+        if (b > newest) newest = b;
+      }
+      token = res.NextContinuationToken;
+    } while (token);
+    return newest;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  log: () => string,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!await check()) {
+    assert.ok(Date.now() < deadline, `${what} within ${timeoutMs / 1000} s\n${log()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+Deno.test({
+  name:
+    "stream instances in one consumer group with --ha: the active one killed mid-run 3 times, same tables as one",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await using run = await openStreamRun("stream_group");
+    const faker = await run.fake({ ops: 1500, seed: 23, rate: 0 });
+    await run.waitForEvents(faker.events);
+
+    // The reference: one instance, in-process, to idle.
+    const single = `${run.lakeRoot}/single`;
+    const report = await runStream({
+      source: {
+        kind: "kafka",
+        brokers: run.env.kafka.brokers,
+        topicPrefix: run.name,
+        groupId: `${run.name}-s`,
+      },
+      lake: single,
+      s3: run.s3,
+      job: "single",
+      exitWhenIdleSeconds: 8,
+      logger: silentLogger,
+      engine: { maxBatchEvents: 50 },
+    });
+    assert.equal(report.events, faker.events);
+    await run.assertLakeAgrees(single, faker);
+
+    const job = "group";
+    const lake = `${run.lakeRoot}/group`;
+    const rng = new Prng(77);
+    const live: Instance[] = [start(run, "i1", job, lake), start(run, "i2", job, lake)];
+    const all = [...live];
+    const logs = () => all.map(logOf).join("\n");
+    let kills = 0;
+    try {
+      while (kills < FAILOVERS) {
+        await waitFor("an instance takes the lease", () => live.some(isActive), 60_000, logs);
+        const active = live.find(isActive)!;
+        const other = live.filter((i) => i !== active);
+        assert.equal(other.filter(isActive).length, 0, `two active instances at once\n${logs()}`);
+        // A few batches of its own first, then a random moment (mid-batch, mid-state, mid-commit).
+        const from = await newestBatch(run, job, lake);
+        await waitFor(
+          `instance ${active.id} commits 3 batches`,
+          async () => await newestBatch(run, job, lake) >= from + 3,
+          120_000,
+          logs,
+        );
+        await new Promise((r) => setTimeout(r, rng.between(0, 800)));
+        active.child.kill("SIGKILL");
+        const status = await active.child.status;
+        assert.equal(status.signal, "SIGKILL", `instance ${active.id} ended before the kill\n${logs()}`);
+        kills++;
+        live.splice(live.indexOf(active), 1);
+        const fresh = start(run, `i${all.length + 1}`, job, lake);
+        live.push(fresh);
+        all.push(fresh);
+      }
+      for (const i of live) {
+        const status = await i.child.status;
+        await i.drained;
+        assert.equal(status.code, 0, `instance ${i.id} failed\n${logOf(i)}`);
+      }
+    } finally {
+      for (const i of all) {
+        try {
+          i.child.kill("SIGKILL");
+        } catch {
+          // Already exited.
+        }
+        await i.child.status;
+        await i.drained;
+      }
+    }
+
+    const lineageFree = (rows: Row[]) => rows.map(({ source_position: _, ...rest }) => rest);
+    for (const t of comparedTables()) {
+      const group = lineageFree(await tableRows(openStore(`${lake}/${t.name}`, { s3: run.s3 }), t.key));
+      const one = lineageFree(await tableRows(openStore(`${single}/${t.name}`, { s3: run.s3 }), t.key));
+      const diff = rowsDiffer(group, one, t.name);
+      assert.equal(diff, null, diff ?? "");
+    }
+    await run.assertLakeAgrees(lake, faker);
+    const metrics = await tableRows(
+      openStore(`${lake}/${PIPELINE_METRICS.name}`, { s3: run.s3 }),
+      PIPELINE_METRICS.key,
+    );
+    assert.equal(
+      new Set(metrics.map((r) => r.batch_id)).size,
+      metrics.length,
+      "each batch once in the metrics",
+    );
+    const byInstance = Map.groupBy(metrics, (r) => `${r.instance}${r.replayed ? " (replayed)" : ""}`);
+    const instances = new Set(metrics.map((r) => r.instance));
+    assert.ok(
+      instances.size >= FAILOVERS + 1,
+      `batches by ${[...instances].join(", ")}: every takeover committed`,
+    );
+    console.log(
+      `${faker.events} events, ${kills} kills of the active instance; batches: ${
+        [...byInstance].map(([k, v]) => `${v.length} by ${k}`).join(", ")
+      }`,
+    );
+  },
+});
