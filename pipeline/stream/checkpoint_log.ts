@@ -35,6 +35,8 @@ export interface SavedState {
   checkpoint: SourceCheckpoint;
   /** The operators' state bytes. */
   state: Uint8Array;
+  /** Operators the state leaves out: they are rebuilt from their own tables on restore. */
+  rebuild: string[];
   instance: string;
   createdAt: number;
 }
@@ -177,6 +179,7 @@ export function encodeState(job: string, saved: SavedState): Uint8Array {
     job,
     batch: saved.batch,
     checkpoint: saved.checkpoint,
+    rebuild: saved.rebuild,
     instance: saved.instance,
     createdAt: saved.createdAt,
   }));
@@ -204,10 +207,13 @@ export function decodeState(bytes: Uint8Array, job: string, where: string): Save
   if (!Number.isSafeInteger(h.batch) || typeof h.checkpoint !== "object" || h.checkpoint === null) {
     throw fail("the header has no batch or checkpoint");
   }
+  const rebuild = h.rebuild ?? [];
+  if (!Array.isArray(rebuild) || rebuild.some((n) => typeof n !== "string")) throw fail("bad rebuild list");
   return {
     batch: h.batch as number,
     checkpoint: h.checkpoint as SourceCheckpoint,
     state: bytes.slice(4 + n),
+    rebuild: rebuild as string[],
     instance: String(h.instance),
     createdAt: Number(h.createdAt),
   };

@@ -50,6 +50,7 @@ Deno.test("CheckpointLog.latestState() follows the pointer, falls back to listin
     batch,
     checkpoint: { s: String(batch) },
     state: new Uint8Array([batch, 2, 3]),
+    rebuild: ["orders"],
     instance: "a",
     createdAt: 5,
   });
@@ -72,7 +73,14 @@ Deno.test("CheckpointLog.prune() deletes objects of older batches only", async (
   for (const b of [1, 2, 3]) {
     await log.claim(entry(b));
     await log.markCommitted(b, { t: b });
-    await log.saveState({ batch: b, checkpoint: {}, state: new Uint8Array(), instance: "a", createdAt: 0 });
+    await log.saveState({
+      batch: b,
+      checkpoint: {},
+      state: new Uint8Array(),
+      rebuild: [],
+      instance: "a",
+      createdAt: 0,
+    });
   }
   assert.equal(await log.prune(3), 6);
   const keys = (await Array.fromAsync(store.list(""))).map((m) => m.key);
@@ -91,6 +99,7 @@ Deno.test("decodeState() rejects truncated objects and other jobs' state", () =>
     batch: 1,
     checkpoint: {},
     state: new Uint8Array([9]),
+    rebuild: [],
     instance: "a",
     createdAt: 0,
   });

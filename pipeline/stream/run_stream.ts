@@ -59,7 +59,8 @@ export interface RunStreamOptions {
   health?: Omit<LakeHealthOptions, "logger" | "metrics"> | false;
   /**
    * When another instance claims this one's next batch: `exit` throws the FencedError; `recover` closes the
-   * source, waits and reopens the job (recovery), which is how a hot standby takes over. @default "exit"
+   * source, waits and reopens the job (recovery), which is how a hot standby takes over. @default "recover"
+   * with `ha`, else "exit"
    */
   onFenced?: "exit" | "recover";
   /** Errors in a row (without a committed batch between) before giving up. @default 5 */
@@ -79,10 +80,12 @@ export interface RunStreamOptions {
 /** How a run ended. */
 export interface StreamReport {
   stoppedBy: "signal" | "idle";
-  /** Batches committed (new and replayed) by this run. */
+  /** New batches committed by this run. */
   batches: number;
   /** Change events in those batches. */
   events: number;
+  /** WAL batches this run replayed during recovery (after crashes of earlier runs, or after fencing). */
+  replayed: number;
   /** The job's last batch at the end. */
   lastBatch: number;
   /** Recoveries after errors or fencing. */
@@ -160,6 +163,7 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
   const rate = new RateMeter();
   let events = 0;
   let batches = 0;
+  let replayed = 0;
   let restarts = 0;
   let lastBatch = 0;
   let lagMs: number | null = null;
@@ -233,8 +237,11 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
           metrics,
           logger,
           onBatch: (info) => {
-            batches++;
-            events += info.events;
+            if (info.replayed) replayed++;
+            else {
+              batches++;
+              events += info.events;
+            }
             lastBatch = info.batch;
             if (info.lagMs !== null) lagMs = info.lagMs;
             if (!info.replayed) failures = 0;
@@ -281,7 +288,8 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
         );
         if (e instanceof FencedError) {
           metrics.fenced.inc();
-          if ((options.onFenced ?? "exit") === "exit") throw e;
+          // With a lease, another instance is active: stand by again instead of exiting.
+          if ((options.onFenced ?? (lease ? "recover" : "exit")) === "exit") throw e;
           logger.warn("fenced by another instance, standing by and recovering", { job, error: e.message });
           phase = "standby";
           draw(true);
@@ -315,6 +323,14 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
     await server?.finished;
     statusLine?.clear();
   }
-  logger.info("stopped", { job, by: stoppedBy, batches, events, lastBatch });
-  return { stoppedBy, batches, events, lastBatch, restarts, elapsedMs: performance.now() - started };
+  logger.info("stopped", { job, by: stoppedBy, batches, events, replayed, lastBatch });
+  return {
+    stoppedBy,
+    batches,
+    events,
+    replayed,
+    lastBatch,
+    restarts,
+    elapsedMs: performance.now() - started,
+  };
 }

@@ -26,7 +26,7 @@
  * | `--log-format text\|json` | `LAKESTREAM_LOG_FORMAT` | `text` |
  * | `--log-level debug\|info\|warn\|error` | `LAKESTREAM_LOG_LEVEL` | `info` |
  * | `--status` / `--no-status` | | on when stderr is a terminal and logs are text |
- * | `--on-fenced exit\|recover` | `LAKESTREAM_ON_FENCED` | `recover` for kafka, else `exit` |
+ * | `--on-fenced exit\|recover` | `LAKESTREAM_ON_FENCED` | `recover` for kafka or with `--ha`, else `exit` |
  * | `--instance ID` | `LAKESTREAM_INSTANCE` | a random UUID |
  * | `--no-maintenance` | `LAKESTREAM_MAINTENANCE=off` | maintenance on |
  * | `--checkpoint-every N` (Delta versions) | `LAKESTREAM_CHECKPOINT_EVERY` | 20 |
@@ -259,7 +259,7 @@ export function parseStreamArgs(args: string[], env: Env): StreamCliConfig | "he
       },
       onFenced: oneOf(
         "--on-fenced",
-        v("on-fenced", "LAKESTREAM_ON_FENCED") ?? (kind === "kafka" ? "recover" : "exit"),
+        v("on-fenced", "LAKESTREAM_ON_FENCED") ?? (kind === "kafka" || ha ? "recover" : "exit"),
         ["exit", "recover"] as const,
       ),
       health: maintenance

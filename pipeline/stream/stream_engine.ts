@@ -32,7 +32,10 @@
 import type { ChangeEvent } from "../cdc/change_event.ts";
 import { quarantineRow } from "../cdc/quarantine.ts";
 import type { ChangeSource, SourceCheckpoint } from "../cdc/source/change_source.ts";
-import { Timestamp } from "../value/mod.ts";
+import type { Snapshot } from "../delta/log/snapshot.ts";
+import { scan } from "../delta/read/scan.ts";
+import type { ObjectStore } from "../delta/storage/object_store.ts";
+import { type Row, Timestamp } from "../value/mod.ts";
 import { CheckpointLog } from "./checkpoint_log.ts";
 import type { Lake } from "./lake.ts";
 import { type Logger, silentLogger } from "./logger.ts";
@@ -97,6 +100,12 @@ export interface EngineOptions {
   stateEveryBatches?: number;
   /** State snapshot at least this often while batches commit, in ms. @default 30000 */
   stateEveryMs?: number;
+  /**
+   * What state snapshots hold: `rebuild` leaves out the operators that can rebuild their state from their own
+   * tables (mirrors, customers_scd2; only mirror tombstones are kept), which keeps snapshots small and quick
+   * at the cost of reading those tables on recovery; `full` holds everything. @default "rebuild"
+   */
+  stateMode?: "rebuild" | "full";
   /** Recovery gives up on a WAL range when the source returns nothing new for this long. @default 60000 */
   replayTimeoutMs?: number;
   /** Commit attempts per table per batch on conflicts. @default 10 */
@@ -136,6 +145,10 @@ export interface BatchInfo {
 
 /** The result of {@linkcode StreamEngine.step}. */
 export type StepResult = { kind: "idle" } | { kind: "batch"; info: BatchInfo };
+
+async function* rowsOf(store: ObjectStore, snapshot: Snapshot): AsyncIterable<Row> {
+  for await (const rows of scan(store, snapshot)) yield* rows;
+}
 
 function isEmpty(cp: SourceCheckpoint): boolean {
   for (const _ in cp) return false;
@@ -226,7 +239,7 @@ export class StreamEngine {
     const log = new CheckpointLog(options.lake.open(`_checkpoints/${options.job}`), options.job);
     const saved = await log.latestState();
     const ops = options.createOperators?.() ?? new OperatorSet(createOperators(options.operators));
-    if (saved) ops.restore(saved.state);
+    if (saved) ops.restore(saved.state, { rebuild: saved.rebuild });
     const position = saved?.checkpoint ?? {};
     const entries = await log.entriesAfter(saved?.batch ?? 0);
     if (entries.length > 0 && !sameCheckpoint(entries[0].start, position)) {
@@ -238,12 +251,36 @@ export class StreamEngine {
     }
     const engine = new StreamEngine(options, log, ops, position, saved?.batch ?? 0);
     try {
+      await engine.#rebuild(saved?.rebuild ?? []);
       await engine.#recover(entries);
     } catch (e) {
       await engine.close({ saveState: false });
       throw e;
     }
     return engine;
+  }
+
+  /**
+   * Rebuilds the operators the state snapshot left out from their own tables (which may hold batches after
+   * the snapshot: the operators ignore those batches' changes when they are replayed, and the tables skip
+   * them). Loads those tables' snapshots for the first commits on the way.
+   */
+  async #rebuild(names: readonly string[]): Promise<void> {
+    const t0 = this.#mono();
+    await Promise.all(names.map(async (name) => {
+      const op = this.#ops.operators.find((o) => o.name === name);
+      if (!op) throw new Error(`Cannot recover job "${this.job}": the state names no operator "${name}"`);
+      const sink = this.#sink(op.outputs[0].name);
+      const snapshot = await sink.reload();
+      await this.#ops.rebuild(name, snapshot === null ? [] : rowsOf(sink.store, snapshot));
+    }));
+    if (names.length) {
+      this.#logger.info("operators rebuilt from their tables", {
+        job: this.job,
+        operators: names.length,
+        ms: Math.round(this.#mono() - t0),
+      });
+    }
   }
 
   /** The source, opened at the current position on first use. */
@@ -522,11 +559,13 @@ export class StreamEngine {
     this.#stateAt = this.#mono();
     if (this.#lastBatch === this.#stateBatch) return;
     const t0 = this.#mono();
-    const state = this.#ops.snapshotState();
+    const rebuild = (this.#o.stateMode ?? "rebuild") === "rebuild" ? this.#ops.rebuildable : [];
+    const state = this.#ops.snapshotState({ omit: rebuild });
     await this.log.saveState({
       batch: this.#lastBatch,
       checkpoint: this.#position,
       state,
+      rebuild,
       instance: this.instance,
       createdAt: this.#now(),
     });

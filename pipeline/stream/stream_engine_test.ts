@@ -239,3 +239,20 @@ Deno.test("StreamEngine keeps the records of ranges the source cannot read again
   await drain(await StreamEngine.open(options(lake, log, { openSource })));
   await assertLakeEquals(lake, expected(events));
 });
+
+Deno.test("StreamEngine state snapshots leave out what the tables give back, and both kinds restore the same tables", async () => {
+  const events = history(26, 120);
+  const sizes: Record<string, number> = {};
+  for (const stateMode of ["rebuild", "full"] as const) {
+    const log = logOf(events.slice(0, 300));
+    const lake = memoryLake();
+    await drain(await StreamEngine.open(options(lake, log, { stateMode })));
+    const states = await Array.fromAsync(lake.open("_checkpoints/job").list("state/"));
+    sizes[stateMode] = states.filter((m) => m.key.endsWith(".bin")).at(-1)!.size;
+    log.append(...events.slice(300).map((event) => ({ kind: "change" as const, event })));
+    const engine = await StreamEngine.open(options(lake, log, { stateMode }));
+    await drain(engine);
+    await assertLakeEquals(lake, expected(events));
+  }
+  assert.ok(sizes.rebuild < sizes.full, `rebuild ${sizes.rebuild} B, full ${sizes.full} B`);
+});
