@@ -49,6 +49,7 @@ export interface RunStreamOptions {
     | "idleWaitMs"
     | "stateEveryBatches"
     | "stateEveryMs"
+    | "stateMode"
     | "replayTimeoutMs"
     | "instance"
     | "compression"

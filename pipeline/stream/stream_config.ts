@@ -21,6 +21,7 @@
  * | `--max-batch-ms MS` | `LAKESTREAM_MAX_BATCH_MS` | 200 |
  * | `--state-every N` (batches) | `LAKESTREAM_STATE_EVERY` | 100 |
  * | `--state-every-ms MS` | `LAKESTREAM_STATE_EVERY_MS` | 30000 |
+ * | `--state-mode rebuild\|full` | `LAKESTREAM_STATE_MODE` | `rebuild` (see EngineOptions.stateMode) |
  * | `--metrics-port N` | `LAKESTREAM_METRICS_PORT` | no server |
  * | `--metrics-host H` | `LAKESTREAM_METRICS_HOST` | `127.0.0.1` |
  * | `--log-format text\|json` | `LAKESTREAM_LOG_FORMAT` | `text` |
@@ -89,6 +90,7 @@ const FLAGS = {
   "max-batch-ms": { type: "string" },
   "state-every": { type: "string" },
   "state-every-ms": { type: "string" },
+  "state-mode": { type: "string" },
   "metrics-port": { type: "string" },
   "metrics-host": { type: "string" },
   "log-format": { type: "string" },
@@ -256,6 +258,11 @@ export function parseStreamArgs(args: string[], env: Env): StreamCliConfig | "he
         stateEveryBatches: number("--state-every", v("state-every", "LAKESTREAM_STATE_EVERY"), 1),
         stateEveryMs: number("--state-every-ms", v("state-every-ms", "LAKESTREAM_STATE_EVERY_MS"), 0),
         instance: v("instance", "LAKESTREAM_INSTANCE"),
+        stateMode: oneOf(
+          "--state-mode",
+          v("state-mode", "LAKESTREAM_STATE_MODE") ?? "rebuild",
+          ["rebuild", "full"] as const,
+        ),
       },
       onFenced: oneOf(
         "--on-fenced",

@@ -52,6 +52,8 @@ Deno.test("parseStreamArgs() reads flags before environment variables", () => {
   assert.equal(c.options.exitWhenIdleSeconds, 2.5);
   assert.equal(c.options.engine?.maxBatchEvents, 500);
   assert.equal(c.options.engine?.maxBatchMs, 50);
+  assert.equal(c.options.engine?.stateMode, "rebuild");
+  assert.equal(parse(["--state-mode", "full"]).options.engine?.stateMode, "full");
   assert.equal(c.options.onFenced, "recover", "kafka instances stand by after being fenced");
   assert.equal(c.logFormat, "json");
 });
@@ -97,6 +99,7 @@ Deno.test("parseStreamArgs() rejects bad values and misplaced flags with a Usage
       ["--source", "kafka", "--db", "x"],
       ["--status", "--no-status"],
       ["--lease-ttl-ms", "5000"],
+      ["--state-mode", "half"],
       ["--what"],
     ]
   ) {
