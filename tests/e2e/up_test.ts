@@ -26,12 +26,20 @@ async function pump(stream: ReadableStream<Uint8Array>, sink: (text: string) => 
   for await (const chunk of stream) sink(decoder.decode(chunk, { stream: true }));
 }
 
+/** The `up` task's command line after `deno` (`run -A … scripts/up/main.ts`), from deno.json. */
+async function upTaskArgs(): Promise<string[]> {
+  const { tasks } = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)) as { tasks: { up: string } };
+  const [deno, ...args] = tasks.up.split(/\s+/);
+  assert.equal(deno, "deno", `the up task does not start with deno: ${tasks.up}`);
+  return args;
+}
+
 /**
- * Starts `deno task up` with `args`; `direct` runs the task's command itself (`deno run -A scripts/up/main.ts`)
- * so that a SIGKILL reaches the platform's process and not only the task runner.
+ * Starts `deno task up` with `args`; `direct` runs the task's command itself (as deno.json defines it) so that a
+ * SIGKILL reaches the platform's process and not only the task runner.
  */
-function startUp(args: string[], direct = false): UpProcess {
-  const command = direct ? ["run", "-A", "scripts/up/main.ts"] : ["task", "up"];
+async function startUp(args: string[], direct = false): Promise<UpProcess> {
+  const command = direct ? await upTaskArgs() : ["task", "up"];
   const child = new Deno.Command(Deno.execPath(), {
     args: [...command, ...args],
     cwd: ROOT,
@@ -89,7 +97,7 @@ async function waitForFreshData(url: string, timeoutMs: number): Promise<HealthR
 }
 
 async function fullRun(data: string, label: string): Promise<void> {
-  const up = startUp(["--data", data, "--port", "0", "--duration", String(DURATION_S)]);
+  const up = await startUp(["--data", data, "--port", "0", "--duration", String(DURATION_S)]);
   try {
     const url = await up.url;
     const fresh = await waitForFreshData(url, 20_000);
@@ -117,7 +125,7 @@ Deno.test("deno task up: the lake agrees with the source after a run, and after 
 
     await t.step("a run killed with SIGKILL mid-run, then a full run, ends in agreement", async () => {
       const before = await assertLakeAgreesWithSource(data);
-      const killed = startUp(["--data", data, "--port", "0", "--duration", String(DURATION_S)], true);
+      const killed = await startUp(["--data", data, "--port", "0", "--duration", String(DURATION_S)], true);
       try {
         await waitForFreshData(await killed.url, 20_000);
         // Mid-run: the faker is writing and the processor committing.
