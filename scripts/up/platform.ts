@@ -49,6 +49,20 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** An error with the messages of its causes, as one line. */
+function withCauses(e: unknown): string {
+  const parts: string[] = [];
+  for (
+    let x: unknown = e;
+    x !== undefined && parts.length < 5;
+    x = x instanceof Error ? x.cause : undefined
+  ) {
+    const m = messageOf(x);
+    if (!parts.some((p) => p.includes(m))) parts.push(m);
+  }
+  return parts.join(": ").replaceAll("\n", " ");
+}
+
 /**
  * Runs the platform until `ctx.stop`: the dashboard (first, so a taken port fails before anything else), then
  * `spec.prepare()`, the processor, and once `spec.fakerMayStart` resolves the faker. Stopping: the faker stops
@@ -59,13 +73,20 @@ function messageOf(e: unknown): string {
 export async function runPlatform(ctx: UpContext, spec: PlatformSpec): Promise<PlatformReport> {
   const started = ctx.now();
   const open = spec.s3 ? (uri: string) => openStore(uri, { s3: spec.s3 }) : undefined;
+  const reported = new Set<string>();
   let dashboard: DashboardServer;
   try {
     dashboard = await startDashboard({
       lake: spec.lake,
       port: spec.port,
       openStore: open,
-      onError: (e) => ctx.io.line(`dashboard: ${messageOf(e)}`),
+      // The dashboard retries a table it cannot read on every poll: say each distinct problem once.
+      onError: (e) => {
+        const text = withCauses(e);
+        if (reported.has(text)) return;
+        reported.add(text);
+        ctx.io.line(`dashboard: ${text}`);
+      },
     });
   } catch (e) {
     if (!(e instanceof Error && e.cause instanceof Deno.errors.AddrInUse)) throw e;
