@@ -22,13 +22,30 @@ import type { Row } from "../../pipeline/value/mod.ts";
 
 const MAIN = new URL("../../pipeline/stream/main.ts", import.meta.url).pathname;
 
+/** Processors started by the test, stopped in its `finally` when an assertion failed while they ran. */
+const running = new Set<Deno.ChildProcess>();
+
 function spawn(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, ...args],
     stdin: "null",
     stdout: "null",
     stderr: "piped",
   }).spawn();
+  running.add(child);
+  child.status.finally(() => running.delete(child));
+  return child;
+}
+
+async function stopAll(): Promise<void> {
+  for (const child of running) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Exited meanwhile.
+    }
+    await child.output();
+  }
 }
 
 async function succeed(child: Deno.ChildProcess, what: string): Promise<void> {
@@ -168,6 +185,7 @@ Deno.test("stream processor on Kafka: one instance mirrors PostgreSQL; two with 
     );
     assert.ok(byInstance.has("a") && byInstance.has("b"), "both instances committed batches");
   } finally {
+    await stopAll();
     await Deno.remove(dir, { recursive: true });
     await cleanUp(env.connect.url, names.name, pg, run, kafka);
   }
