@@ -22,7 +22,8 @@ export const PIPELINE_METRICS_TABLE = "_pipeline_metrics";
 /**
  * `_pipeline_metrics`: one row per batch. `latency_ms` is the batch's worst end-to-end latency (its oldest
  * source commit to the commit of every table), `lag_ms` how far the lake trails the newest source commit read
- * (to the same commit), `tables` a JSON object `{table: {"upserts": n, "deletes": n}}`.
+ * (to the same commit), `tables` a JSON object `{table: {"in": n, "upserts": n, "deletes": n}}` (events read from
+ * a source table, rows written to a lake table; mirrors share their source table's name).
  */
 export const PIPELINE_METRICS: OutputTable = {
   name: PIPELINE_METRICS_TABLE,

@@ -453,12 +453,16 @@ export class StreamEngine {
     if (quarantined.length > 0) changes.set(QUARANTINE.name, { upserts: quarantined, deletes: [] });
     let rowsOut = 0;
     for (const d of changes.values()) rowsOut += d.upserts.length + d.deletes.length;
+    // One pass over the events for what the metrics need: commit times (ms) and counts per source table.
+    const commitMs = new Float64Array(events.length);
+    const eventsIn = new Map<string, number>();
     let minTs = Infinity;
     let maxTs = -Infinity;
-    for (const e of events) {
-      const ms = e.commitTs.epochMillis;
+    for (let i = 0; i < events.length; i++) {
+      const ms = commitMs[i] = events[i].commitTs.epochMillis;
       if (ms < minTs) minTs = ms;
       if (ms > maxTs) maxTs = ms;
+      eventsIn.set(events[i].table, (eventsIn.get(events[i].table) ?? 0) + 1);
     }
     const versions: Record<string, number | null> = {};
     const done = replayed && await this.log.isCommitted(batch);
@@ -482,9 +486,10 @@ export class StreamEngine {
       lagMs: events.length ? committedAt - maxTs : null,
     };
     if (!done && (events.length > 0 || quarantined.length > 0)) {
-      const tables: Record<string, { upserts: number; deletes: number }> = {};
+      const tables: Record<string, { in?: number; upserts?: number; deletes?: number }> = {};
+      for (const [name, n] of eventsIn) tables[name] = { in: n };
       for (const [name, d] of changes) {
-        tables[name] = { upserts: d.upserts.length, deletes: d.deletes.length };
+        tables[name] = { ...tables[name], upserts: d.upserts.length, deletes: d.deletes.length };
       }
       const row = {
         batch_id: BigInt(batch),
@@ -506,7 +511,7 @@ export class StreamEngine {
       versions[r.table] = r.version;
     }
     if (!done) await this.log.markCommitted(batch, versions);
-    this.#record(info, events, changes, pending, committedAt, maxTs);
+    this.#record(info, eventsIn, commitMs, changes, pending, committedAt, maxTs);
     this.#o.onBatch?.(info);
     return info;
   }
@@ -521,25 +526,22 @@ export class StreamEngine {
 
   #record(
     info: BatchInfo,
-    events: readonly ChangeEvent[],
+    eventsIn: ReadonlyMap<string, number>,
+    commitMs: Float64Array,
     changes: TableChanges,
     pending: PendingBatch,
     committedAt: number,
     maxTs: number,
   ): void {
     const m = this.metrics;
-    const perTable = new Map<string, number>();
-    for (const e of events) {
-      perTable.set(e.table, (perTable.get(e.table) ?? 0) + 1);
-      m.latency.observe(Math.max(0, committedAt - e.commitTs.epochMillis) / 1000);
-    }
-    for (const [table, n] of perTable) m.eventsIn.inc({ table }, n);
+    for (const ms of commitMs) m.latency.observe(Math.max(0, committedAt - ms) / 1000);
+    for (const [table, n] of eventsIn) m.eventsIn.inc({ table }, n);
     for (const [table, d] of changes) {
       if (d.upserts.length) m.rowsOut.inc({ table, kind: "upsert" }, d.upserts.length);
       if (d.deletes.length) m.rowsOut.inc({ table, kind: "delete" }, d.deletes.length);
     }
     if (info.quarantined) m.quarantined.inc({}, info.quarantined);
-    if (events.length) {
+    if (commitMs.length) {
       for (const stream in pending.checkpoint) {
         m.sourceLag.set(Math.max(0, committedAt - maxTs) / 1000, { stream });
       }
