@@ -1,7 +1,8 @@
 /**
  * `deno task web [--lake URI] [--port N] [--host H]`: serves the live dashboard of a Delta lake.
- * Authentication from LAKESTREAM_WEB_TOKEN or LAKESTREAM_WEB_USER + LAKESTREAM_WEB_PASSWORD; S3 settings from
- * the AWS_* variables. Usage errors exit 2, failures exit 1.
+ * Options fall back to LAKESTREAM_LAKE, LAKESTREAM_WEB_PORT and LAKESTREAM_WEB_HOST (as compose.yaml sets
+ * them). Authentication from LAKESTREAM_WEB_TOKEN or LAKESTREAM_WEB_USER + LAKESTREAM_WEB_PASSWORD; S3 settings
+ * from the AWS_* variables. Usage errors exit 2, failures exit 1.
  *
  * @module
  */
@@ -36,17 +37,19 @@ if (values.help) {
   console.log(USAGE);
   Deno.exit(0);
 }
-const port = values.port === undefined ? 8000 : Number(values.port);
+const portText = values.port ?? Deno.env.get("LAKESTREAM_WEB_PORT");
+const port = portText === undefined ? 8000 : Number(portText);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  usage(`Bad --port "${values.port}": expected 0 to 65535`);
+  usage(`Bad port "${portText}" (--port or LAKESTREAM_WEB_PORT): expected 0 to 65535`);
 }
+const hostname = values.host ?? Deno.env.get("LAKESTREAM_WEB_HOST");
 const lake = values.lake ?? Deno.env.get("LAKESTREAM_LAKE") ?? "data/lake";
 
 const stop = new AbortController();
 for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, () => stop.abort());
 try {
   const auth = authFromEnv(Deno.env);
-  const server = await startDashboard({ lake, port, hostname: values.host, auth, signal: stop.signal });
+  const server = await startDashboard({ lake, port, hostname, auth, signal: stop.signal });
   console.log(`Lakestream dashboard on ${server.url} (lake: ${lake})`);
   await server.finished;
 } catch (e) {
