@@ -82,8 +82,10 @@ Deno.test("DashboardModel orders the funnel, lists low stock and answers custome
   m.apply(
     change("order_status_counts", 1, [
       { status_id: 5, status: "Cancelled", orders: 2n },
-      { status_id: 4, status: "Delivered", orders: 9n },
-      { status_id: 1, status: "Pending", orders: 3n },
+      { status_id: 4, status: "Returned", orders: 1n },
+      { status_id: 3, status: "Delivered", orders: 9n },
+      { status_id: 2, status: "Shipped", orders: 1n },
+      { status_id: 1, status: "Ordered", orders: 3n },
     ]),
     false,
   );
@@ -142,9 +144,11 @@ Deno.test("DashboardModel orders the funnel, lists low stock and answers custome
   );
   const doc = m.doc(NOW);
   assert.deepEqual(doc.funnel.stages.map((s) => [s.status, s.kind]), [
-    ["Pending", "flow"],
+    ["Ordered", "flow"],
+    ["Shipped", "flow"],
     ["Delivered", "flow"],
     ["Cancelled", "cancelled"],
+    ["Returned", "returned"],
   ]);
   assert.deepEqual([doc.stock.lowCount, doc.stock.outOfStock, doc.stock.items[0].name], [1, 1, "Product 1"]);
   const h = m.customerHistory(9)!;

@@ -17,38 +17,29 @@ export const STATUS_COUNTS_TABLE = {
   orders: "orders",
 } as const;
 
-/** Typical status names in the order an order moves through them. */
-const FLOW = [
-  "pending",
-  "placed",
-  "created",
-  "confirmed",
-  "paid",
-  "processing",
-  "packed",
-  "shipped",
-  "in transit",
-  "delivered",
-  "completed",
-];
-
 function kind(status: string): "flow" | "cancelled" | "returned" {
   return /cancel/i.test(status) ? "cancelled" : /return|refund/i.test(status) ? "returned" : "flow";
 }
 
-/** Stages in flow order (unknown statuses after the known ones, by count), then cancellations and returns. */
+/**
+ * Stages in flow order, then cancellations and returns. The source numbers its statuses in the order an order
+ * moves through them (1 Ordered, 2 Shipped, 3 Delivered, …), so flow stages sort by status id.
+ */
 export function funnelView(rows: KeyedRows): FunnelView {
   const C = STATUS_COUNTS_TABLE;
   const stages = [...rows.values()].map((row) => {
     const status = textOf(row[C.status]) ?? `Status ${textOf(row[C.statusId])}`;
-    return { status, orders: numberOf(row, C.orders) ?? 0, kind: kind(status) };
+    return {
+      status,
+      orders: numberOf(row, C.orders) ?? 0,
+      kind: kind(status),
+      id: numberOf(row, C.statusId) ?? Number.MAX_SAFE_INTEGER,
+    };
   });
-  const rank = (s: { status: string; kind: string }) => {
-    if (s.kind === "cancelled") return 1000;
-    if (s.kind === "returned") return 1001;
-    const i = FLOW.indexOf(s.status.toLowerCase());
-    return i < 0 ? 500 : i;
+  const rank = (s: { kind: string }) => s.kind === "cancelled" ? 1 : s.kind === "returned" ? 2 : 0;
+  stages.sort((a, b) => rank(a) - rank(b) || a.id - b.id || a.status.localeCompare(b.status));
+  return {
+    stages: stages.map(({ id: _id, ...stage }) => stage),
+    total: stages.reduce((n, s) => n + s.orders, 0),
   };
-  stages.sort((a, b) => rank(a) - rank(b) || b.orders - a.orders || a.status.localeCompare(b.status));
-  return { stages, total: stages.reduce((n, s) => n + s.orders, 0) };
 }
