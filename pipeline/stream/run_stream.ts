@@ -200,10 +200,12 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
   const idleMs = options.exitWhenIdleSeconds === undefined ? Infinity : options.exitWhenIdleSeconds * 1000;
   let stoppedBy: StreamReport["stoppedBy"] = "signal";
   let failures = 0;
-  logger.info("starting", { job, source: describeSource(options.source), lake: lake.url });
+  // One id for the lease, the WAL and the metrics rows of this process.
+  const instance = options.engine?.instance ?? crypto.randomUUID();
+  logger.info("starting", { job, source: describeSource(options.source), lake: lake.url, instance });
   const lease = options.ha
     ? new JobLease(lake.open(`_checkpoints/${job}`), {
-      instance: options.engine?.instance ?? crypto.randomUUID(),
+      instance,
       ttlMs: options.ha.ttlMs,
       now: options.engine?.now,
     })
@@ -231,6 +233,7 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
         draw(true);
         engine = await StreamEngine.open({
           ...options.engine,
+          instance,
           job,
           lake,
           openSource,
