@@ -10,7 +10,8 @@ import type { QuarantineRecord } from "../cdc/quarantine.ts";
 import type { SourceRecord } from "../cdc/source_record.ts";
 import type { Row } from "../value/mod.ts";
 
-const FORMAT = "lakestream-wal/1";
+// 2: the digest hashes table, operation and key (1 hashed positions).
+const FORMAT = "lakestream-wal/2";
 
 /** The write-ahead entry of one batch. */
 export interface WalEntry {
@@ -97,35 +98,46 @@ export function sameCheckpoint(a: SourceCheckpoint, b: SourceCheckpoint): boolea
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-function fnv1a(text: string, h = 0x811c9dc5): number {
+const FNV_OFFSET = 0x811c9dc5;
+
+function fnv1a(text: string, h: number): number {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  // A separator, so ("ab", "c") and ("a", "bc") differ.
+  return Math.imul(h ^ 0xff, 0x01000193);
 }
 
-function keyText(key: Row | null): string {
-  if (key === null) return "";
-  let out = "";
-  for (const k in key) out += `${k}=${String(key[k])};`;
-  return out;
+function hashValue(v: unknown, h: number): number {
+  // Small integers (the usual keys) are mixed in without making a string.
+  if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) < 2 ** 31) {
+    return Math.imul((h ^ v) >>> 0, 0x01000193);
+  }
+  return fnv1a(String(v), h);
+}
+
+function hashKey(key: Row | null, h: number): number {
+  if (key === null) return h;
+  for (const k in key) h = hashValue(key[k], fnv1a(k, h));
+  return h;
 }
 
 /**
- * What identifies a record across reads: its table, kind or operation and key. Not its position or commit
- * time: some sources derive those from their own read history (a PostgreSQL snapshot's shared LSN is numbered
- * in arrival order by the decoder; a resumed SQLite snapshot reads in a new transaction at a new time).
+ * The hash of what identifies a record across reads: its table, kind or operation and key. Not its position
+ * or commit time: some sources derive those from their own read history (a PostgreSQL snapshot's shared LSN
+ * is numbered in arrival order by the decoder; a resumed SQLite snapshot reads in a new transaction at a new
+ * time).
  */
-function recordIdentity(r: SourceRecord): string {
+function recordHash(r: SourceRecord): number {
   switch (r.kind) {
     case "change":
-      return `c\u0000${r.event.table}\u0000${r.event.op}\u0000${keyText(r.event.key)}`;
+      return hashKey(r.event.key, fnv1a(r.event.op, fnv1a(r.event.table, fnv1a("c", FNV_OFFSET))));
     case "truncate":
-      return `t\u0000${r.table}`;
+      return fnv1a(r.table, fnv1a("t", FNV_OFFSET));
     case "transaction":
-      return `x\u0000${r.status}\u0000${r.id}`;
+      return fnv1a(r.id, fnv1a(r.status, fnv1a("x", FNV_OFFSET)));
     case "tombstone":
-      return `d\u0000${r.table}\u0000${keyText(r.key)}`;
+      return hashKey(r.key, fnv1a(r.table, fnv1a("d", FNV_OFFSET)));
     default:
-      return r.kind;
+      return fnv1a(r.kind, FNV_OFFSET);
   }
 }
 
@@ -139,9 +151,10 @@ export class RecordDigest {
   #count = 0;
 
   add(records: readonly SourceRecord[], quarantined: readonly QuarantineRecord[]): void {
-    for (const r of records) this.#sum = (this.#sum + fnv1a(recordIdentity(r))) >>> 0;
+    for (const r of records) this.#sum = (this.#sum + (recordHash(r) >>> 0)) >>> 0;
     for (const q of quarantined) {
-      this.#sum = (this.#sum + fnv1a(`q\u0000${q.topic}\u0000${q.partition}\u0000${q.offset}`)) >>> 0;
+      const h = fnv1a(q.offset, hashValue(q.partition, fnv1a(q.topic, fnv1a("q", FNV_OFFSET))));
+      this.#sum = (this.#sum + (h >>> 0)) >>> 0;
     }
     this.#count += records.length + quarantined.length;
   }

@@ -30,7 +30,7 @@ Deno.test("parseWalEntry() rejects other content with a SyntaxError naming the o
   assert.throws(() => parseWalEntry(new TextEncoder().encode("{"), "offsets/1.json"), /offsets\/1\.json/);
   assert.throws(() => parseWalEntry(new TextEncoder().encode('{"format":"x"}'), "o"), SyntaxError);
   const bad = new TextEncoder().encode(
-    JSON.stringify({ ...entry, format: "lakestream-wal/1", end: { a: 1 } }),
+    JSON.stringify({ ...entry, format: "lakestream-wal/2", end: { a: 1 } }),
   );
   assert.throws(() => parseWalEntry(bad, "o"), SyntaxError);
 });
