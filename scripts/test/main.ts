@@ -113,7 +113,7 @@ async function runSuite(suite: Suite): Promise<void> {
   const junit = `${OUT}${suite.name}.xml`;
   await Deno.remove(junit).catch(() => {});
   // Type errors are reported once by `deno check`; --no-check keeps one broken file from hiding every other result.
-  const args = [deno, "test", "-A", "--no-check", "--reporter=dot", `--junit-path=${junit}`];
+  const args = [deno, "test", "-A", "--no-check", `--junit-path=${junit}`];
   if (suite.parallel) args.push("--parallel");
   const code = await run([...args, ...files], suite.timeoutMinutes);
   let cases: ReturnType<typeof parseJunit> = [];
