@@ -27,6 +27,11 @@ export interface DebeziumMessage {
   topic?: string | null;
   key: Uint8Array | string | null;
   value: Uint8Array | string | null;
+  /**
+   * The Kafka offset, when known: it orders PostgreSQL events that share an LSN (a snapshot's rows) the same way
+   * in every run, so positions survive a restart of the consumer.
+   */
+  offset?: string | number | bigint;
 }
 
 /** Options of {@linkcode DebeziumDecoder}. */
@@ -195,8 +200,16 @@ class LsnTies {
   }
 }
 
-/** The position of an event from its `source` block, by connector; `ties` numbers PostgreSQL events sharing an LSN. */
-function positionOf(source: Record<string, unknown>, path: string, ties?: LsnTies): string {
+/**
+ * The position of an event from its `source` block, by connector. PostgreSQL events sharing an LSN are ordered
+ * by their Kafka `offset` when known, else numbered by `ties`.
+ */
+function positionOf(
+  source: Record<string, unknown>,
+  path: string,
+  ties?: LsnTies,
+  offset?: string | number | bigint,
+): string {
   const connector = source.connector;
   if (connector === "sqlserver" || (connector === undefined && "commit_lsn" in source)) {
     return sqlServerLikePosition(source, path);
@@ -207,7 +220,8 @@ function positionOf(source: Record<string, unknown>, path: string, ties?: LsnTie
       ? source.lsn
       : optionalInt64(source, "lsn", path);
     const table = `${source.schema}.${source.table}`;
-    return postgresPosition({ lastCommitLsn, lsn, sub: ties?.sub(table, lastCommitLsn, lsn) ?? 0 });
+    const sub = offset !== undefined ? BigInt(offset) : ties?.sub(table, lastCommitLsn, lsn) ?? 0;
+    return postgresPosition({ lastCommitLsn, lsn, sub });
   }
   if (connector === "mysql") {
     const file = optionalString(source, "file", path);
@@ -532,7 +546,7 @@ export class DebeziumDecoder {
     const commitTs = this.#commitTs(source);
     const txId = transactionIdOf(source, payload, "payload.source");
     // Last: numbering ties must not count a message that fails (or is parsed again) after it.
-    const position = positionOf(source, "payload.source", this.#ties);
+    const position = positionOf(source, "payload.source", this.#ties, message.offset);
     const event: ChangeEvent = {
       table: table.name,
       op: op as ChangeOp,

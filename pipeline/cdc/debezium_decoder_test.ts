@@ -65,9 +65,22 @@ Deno.test("DebeziumDecoder maps PostgreSQL's lower-case orders columns to the ca
     created_at: "2023-11-14T22:13:20.123456Z",
     updated_at: "2023-11-14T22:13:20.123456Z",
   });
-  assert.equal(e.position, "0000000000000384/00000000000003e9/0000000000");
+  assert.equal(e.position, "0000000000000384/00000000000003e9/00000000000000000000");
   assert.equal(e.txId, "501");
   assert.equal(e.commitTs.toString(), "2023-11-14T22:13:20.500Z");
+});
+
+Deno.test("DebeziumDecoder orders PostgreSQL events sharing an LSN by Kafka offset, the same after a restart", () => {
+  // Snapshot rows of different orders, all at the snapshot's LSN.
+  const at = (decoder: DebeziumDecoder, offset: number) =>
+    changeOf(decoder.decode({ ...bytesMessage({ ...order(offset), lsn: 1001 }), offset })).position;
+  const first = new DebeziumDecoder();
+  const run = [at(first, 7), at(first, 8), at(first, 9)];
+  assert.deepEqual([...run].sort(), run);
+  // A consumer restarted at offset 8 gives the rows it reads again the positions they had before.
+  const restarted = new DebeziumDecoder();
+  assert.deepEqual([at(restarted, 8), at(restarted, 9)], run.slice(1));
+  assert.equal(run[0], "0000000000000384/00000000000003e9/00000000000000000007");
 });
 
 Deno.test("DebeziumDecoder maps a SQL Server topic's CamelCase columns (orderitems → order_items)", () => {

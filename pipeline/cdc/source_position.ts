@@ -5,7 +5,7 @@
  * | source | layout | width |
  * |---|---|---|
  * | SQL Server | `commit_lsn/change_lsn/event_serial_no` (`0000002b:00000557:0005/0000002b:00000557:0003/0000000001`) | 56 |
- * | PostgreSQL | `last_commit_lsn/lsn/sub`, 16 hex digits each, sub 10 digits (`00000000020cbd20/00000000020cbd58/0000000000`) | 44 |
+ * | PostgreSQL | `last_commit_lsn/lsn/sub`, 16 hex digits each, sub 20 digits (`00000000020cbd20/00000000020cbd58/00000000000000000000`) | 54 |
  * | MySQL | `binlog file/pos/row` (`mysql-bin.000003/00000000000000000154/0000000000`) | file + 32 |
  * | SQLite | `seq/sub`, zero-padded (`00000000000000000042/0000000000`) | 31 |
  *
@@ -95,25 +95,29 @@ export interface PostgresPositionParts {
   /** LSN of the event (`source.lsn`); null for incremental-snapshot rows. */
   lsn: bigint | number | null;
   /**
-   * Order among events that share an LSN: the rows of a snapshot all carry the snapshot's LSN, so the decoder
-   * numbers them in arrival order (0 for every streamed change, which has an LSN of its own).
+   * Order among events that share an LSN: the rows of a snapshot all carry the snapshot's LSN. The decoder uses
+   * the Kafka offset when it has one (the same after a restart), else it numbers them in arrival order.
    * @default 0
    */
-  sub?: number;
+  sub?: bigint | number;
 }
 
-/** PostgreSQL position: `(last commit LSN, event LSN, sub)`: 16 hex digits, 16 hex digits, 10 digits. */
+/** PostgreSQL position: `(last commit LSN, event LSN, sub)`: 16 hex digits, 16 hex digits, 20 digits. */
 export function postgresPosition(parts: PostgresPositionParts): string {
+  const sub = BigInt(parts.sub ?? 0);
+  if (sub < 0n || sub > MAX_SEQ) {
+    throw new RangeError(`Cannot build PostgreSQL position: sub ${sub} is outside 0–${MAX_SEQ}`);
+  }
   return `${hex16(parts.lastCommitLsn ?? 0, "commit LSN")}/${hex16(parts.lsn ?? 0, "LSN")}/${
-    serialText(parts.sub ?? 0, "PostgreSQL")
+    sub.toString().padStart(SEQ_DIGITS, "0")
   }`;
 }
 
 /** The parts of a position made by {@linkcode postgresPosition} (0 where the source had null). */
-export function parsePostgresPosition(position: string): { lastCommitLsn: bigint; lsn: bigint; sub: number } {
-  const m = /^([0-9a-f]{16})\/([0-9a-f]{16})\/(\d{10})$/.exec(position);
+export function parsePostgresPosition(position: string): { lastCommitLsn: bigint; lsn: bigint; sub: bigint } {
+  const m = /^([0-9a-f]{16})\/([0-9a-f]{16})\/(\d{20})$/.exec(position);
   if (!m) throw new SyntaxError(`Cannot parse PostgreSQL position "${position}"`);
-  return { lastCommitLsn: BigInt("0x" + m[1]), lsn: BigInt("0x" + m[2]), sub: Number(m[3]) };
+  return { lastCommitLsn: BigInt("0x" + m[1]), lsn: BigInt("0x" + m[2]), sub: BigInt(m[3]) };
 }
 
 /** MySQL position: binlog file (its numeric suffix is zero-padded by MySQL), offset in the file, row in the event. */

@@ -88,8 +88,8 @@ Deno.test("postgresPosition() orders interleaved transactions by their commit, t
     postgresPosition({ lastCommitLsn: 120n + 22402290n, lsn: 101n }),
   ]);
   const p = postgresPosition({ lastCommitLsn: 34389280n, lsn: 34389336n });
-  assert.equal(p, "00000000020cbd20/00000000020cbd58/0000000000");
-  assert.deepEqual(parsePostgresPosition(p), { lastCommitLsn: 34389280n, lsn: 34389336n, sub: 0 });
+  assert.equal(p, "00000000020cbd20/00000000020cbd58/00000000000000000000");
+  assert.deepEqual(parsePostgresPosition(p), { lastCommitLsn: 34389280n, lsn: 34389336n, sub: 0n });
   assert.throws(() => postgresPosition({ lastCommitLsn: -1n, lsn: 0n }), RangeError);
 });
 

@@ -62,7 +62,7 @@ Deno.test("decodeLines() prints changes in the lake's value encoding, in the iss
       created_at: "2023-11-14T22:13:20.123456Z",
       updated_at: "2023-11-14T22:13:21.000000Z",
     },
-    position: "0000000000000fa0/0000000000001388/0000000000",
+    position: "0000000000000fa0/0000000000001388/00000000000000000000",
     commit_ts: "2023-11-14T22:13:21.000Z",
     snapshot: false,
   });
