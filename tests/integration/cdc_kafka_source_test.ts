@@ -245,3 +245,35 @@ Deno.test("KafkaSource reads a topic with its prefix that was created after it s
     await deleteTopics(kafka, prefix);
   }
 });
+
+Deno.test("KafkaSource resumes from a checkpoint many fetches into a partition with a group that has no offsets", async () => {
+  const kafka = kafkaClient();
+  const prefix = uniquePrefix("far");
+  const topic = await createTopic(kafka, prefix, 1);
+  const producer = kafka.producer();
+  await producer.connect();
+  // ~1 KB per message: the first fetch from offset 0 (1 MB per partition) ends long before offset 4900.
+  const ids = Array.from({ length: 5000 }, (_, i) => i + 1);
+  await produceCustomers(producer, prefix, ids);
+  const source = new KafkaSource({
+    brokers: brokers(),
+    groupId: `${prefix}-fresh`,
+    topicPrefix: prefix,
+    from: { [`${topic}/0`]: "4900" },
+  });
+  try {
+    const seen: number[] = [];
+    const deadline = Date.now() + 60_000;
+    while (seen.length < 100) {
+      assert.ok(Date.now() < deadline, `only ${seen.length} of 100 arrived`);
+      const b = await source.next({ maxWaitMs: 500 });
+      for (const r of b.records) if (r.kind === "change") seen.push(Number(r.event.key.customer_id));
+    }
+    assert.deepEqual(seen, ids.slice(4900));
+    assert.ok(source.stats.droppedBeforeSeek > 0, "it did fetch from the start first");
+  } finally {
+    await source.close();
+    await producer.disconnect();
+    await deleteTopics(kafka, prefix);
+  }
+});

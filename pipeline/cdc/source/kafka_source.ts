@@ -251,6 +251,14 @@ export class KafkaSource implements ChangeSource {
       consumer.seek({ topic: batch.topic, partition: batch.partition, offset: expected });
       return;
     }
+    const last = batch.messages[batch.messages.length - 1]?.offset;
+    if (expected !== null && last !== undefined && BigInt(last) < BigInt(expected)) {
+      // All before where the caller resumes (a group without committed offsets starts at the earliest):
+      // go forward. Dropping them without resolving would fetch the same messages again, forever.
+      this.stats.droppedBeforeSeek += batch.messages.length;
+      consumer.seek({ topic: batch.topic, partition: batch.partition, offset: expected });
+      return;
+    }
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) return;
       if (expected !== null && BigInt(m.offset) < BigInt(this.#positions.get(stream) ?? expected)) {
