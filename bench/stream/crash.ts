@@ -118,6 +118,12 @@ try {
     if (kills % 10 === 0) log(`${kills} kills`);
   }
   const crashSeconds = (performance.now() - t0) / 1000;
+  const metricsOf = async (lake: string) =>
+    await tableRows(
+      openStore(`s3://${env.minio.bucket}/${lakeRoot}/${lake}/${PIPELINE_METRICS.name}`, { s3 }),
+      PIPELINE_METRICS.key,
+    );
+  const duringKills = await metricsOf("crash");
   const finalSeconds = await toIdle("crash");
   const referenceSeconds = await toIdle("reference");
 
@@ -137,10 +143,7 @@ try {
     if (diff) diffs.push(diff);
     rows += reference.length;
   }
-  const metrics = await tableRows(
-    openStore(`s3://${env.minio.bucket}/${lakeRoot}/crash/${PIPELINE_METRICS.name}`, { s3 }),
-    PIPELINE_METRICS.key,
-  );
+  const metrics = await metricsOf("crash");
   const replayed = metrics.filter((r) => r.replayed === true).length;
   const events = metrics.reduce((n, r) => n + Number(r.events), 0);
   const identical = diffs.length === 0 && events === produced.events;
@@ -162,7 +165,10 @@ try {
       `by themselves first), in ${crashSeconds.toFixed(0)} s, then run to idle (${
         finalSeconds.toFixed(0)
       } s); ` +
-      `an uninterrupted run over the same topics took ${referenceSeconds.toFixed(0)} s.`,
+      `an uninterrupted run over the same topics took ${referenceSeconds.toFixed(0)} s. When the last kill ` +
+      `landed, ${duringKills.length} batches (${
+        duringKills.reduce((n, r) => n + Number(r.events), 0).toLocaleString("en-US")
+      } events) were committed.`,
       "",
       `| kills | batches committed | of them replayed after a crash | events committed | rows compared | result |`,
       `|---:|---:|---:|---:|---:|---|`,

@@ -67,6 +67,8 @@ const KEY_EVENTS = Number(values["key-events"]);
 const RATES = values.rates!.split(",").map(Number);
 const SECONDS = Number(values.seconds);
 const SPARK = !values["no-spark"];
+/** How long a Spark backlog run may take before it is stopped and reported as not finished. */
+const SPARK_TIMEOUT_MS = 90 * 60_000;
 
 const env = stackEnv({ services: ["kafka", "minio"] });
 const s3: S3Settings = {
@@ -241,18 +243,30 @@ try {
       }`,
     );
     let spark: Throughput | null = null;
+    let sparkFailure: string | null = null;
     if (SPARK) {
       const t = target(prefix, `spark-${name}`);
       const run = await startSpark(t, { trigger: "available-now" });
-      await finish(run, 14_400_000);
-      spark = throughput(await run.batches(), await sparkLastCommit(t), run.usage(), run.spawnedAt);
-      log(
-        `Spark: ${fmt(spark.events)} events at ${fmt(spark.rate)} ev/s, peak RSS ${
-          mb(spark.usage.peakRssBytes)
-        }`,
-      );
+      try {
+        await finish(run, SPARK_TIMEOUT_MS);
+        spark = throughput(await run.batches(), await sparkLastCommit(t), run.usage(), run.spawnedAt);
+        log(
+          `Spark: ${fmt(spark.events)} events at ${fmt(spark.rate)} ev/s, peak RSS ${
+            mb(spark.usage.peakRssBytes)
+          }`,
+        );
+      } catch (e) {
+        // A baseline that fails or runs out of time is a result too: report it, with what it had done.
+        const done = (await run.batches()).reduce((n, b) => n + b.events, 0);
+        sparkFailure =
+          `${(e as Error).message.split("\n")[0]} after ${
+            ((Date.now() - run.spawnedAt) / 1000).toFixed(0)
+          } s, ${fmt(done)} events committed, peak RSS ${mb(run.usage().peakRssBytes)}; last output: ` +
+          run.log().split("\n").filter((l) => /Error|Exception|OutOfMemory/.test(l)).slice(-2).join(" / ");
+        log(`Spark: ${sparkFailure}`);
+      }
     }
-    return { prefix, produced, ours, spark };
+    return { prefix, produced, ours, spark, sparkFailure };
   };
   const tp = await backlog("tp", CUSTOMERS, EVENTS);
   const { produced, ours, spark } = tp;
@@ -369,6 +383,7 @@ try {
     "(end of the last commit − start of the first batch).",
     "",
     table(tp),
+    ...(tp.sparkFailure ? ["", `Spark baseline: **did not finish**: ${tp.sparkFailure}.`] : []),
     "",
     `- ≥ 100k ev/s: ${goal(ours.rate >= 100_000)} (${fmt(ours.rate)} ev/s, ${fmt(ours.perCpuSecond)} per ` +
     "CPU-second)" +
@@ -419,6 +434,7 @@ try {
     "JVM and its Python process).",
     "",
     table(keys),
+    ...(keys.sparkFailure ? ["", `Spark baseline: **did not finish**: ${keys.sparkFailure}.`] : []),
     "",
     `- Peak RSS ≤ 512 MB: ${goal(keys.ours.usage.peakRssBytes <= 512 * 2 ** 20)} ` +
     `(${mb(keys.ours.usage.peakRssBytes)}` +
