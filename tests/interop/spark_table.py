@@ -9,6 +9,7 @@
 import json
 import os
 import sys
+import tempfile
 
 os.environ["TZ"] = "UTC"
 import time  # noqa: E402
@@ -31,7 +32,9 @@ def session():
                .config("spark.sql.shuffle.partitions", "1")
                # Delta rebuilds table state in 50 tasks by default; one is plenty for these tiny tables.
                .config("spark.databricks.delta.snapshotPartitions", "1")
-               .config("spark.driver.memory", "1g"))
+               .config("spark.driver.memory", "1g")
+               # Not the working directory: that is the repository.
+               .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="lakestream-spark-warehouse-")))
     spark = configure_spark_with_delta_pip(builder).getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
