@@ -47,7 +47,25 @@ export function groupByPartition(
   return [...groups.values()];
 }
 
-async function writeFiles(
+interface EncodedFile {
+  key: string;
+  size: number;
+  values: Record<string, string | null>;
+  stats?: string;
+  time: number;
+}
+
+/**
+ * Data files being written: encoded (their actions are final), uploads still running. Await `uploaded` before
+ * committing the actions; it rejects with the first failed upload.
+ */
+export interface PendingFiles<A> {
+  actions: A[];
+  uploaded: Promise<void>;
+}
+
+/** Encodes `rows` into files (synchronously) and starts their uploads. */
+function startFiles(
   store: ObjectStore,
   fields: StructField[],
   metadata: Metadata,
@@ -57,36 +75,75 @@ async function writeFiles(
   namePrefix: string,
   options: DataFileOptions,
   withStats: boolean,
-): Promise<
-  { key: string; size: number; values: Record<string, string | null>; stats?: string; time: number }[]
-> {
+): { files: EncodedFile[]; uploaded: Promise<void> } {
   const now = options.now ?? Date.now;
   const compression = options.compression ?? "snappy";
   const maxRows = options.maxRowsPerFile ?? 1_000_000;
   const statsOptions = statsOptionsFromConfiguration(metadata.configuration);
-  const out = [];
+  const files: EncodedFile[] = [];
+  // Each file uploads while the next one is encoded.
+  const uploads: Promise<void>[] = [];
   let part = 0;
-  for (const group of groupByPartition(schema, metadata.partitionColumns, rows)) {
-    const folder = partitionFolder(metadata.partitionColumns, group.values);
-    for (let i = 0; i < group.rows.length; i += maxRows) {
-      const chunk = group.rows.slice(i, i + maxRows);
-      const { batch, columns } = rowsToColumns(fields, chunk);
-      const bytes = encodeRecordBatch(batch, compression);
-      const name = `${namePrefix}-${String(part++).padStart(5, "0")}-${crypto.randomUUID()}-${
-        parquetSuffix(compression)
-      }`;
-      const key = [folderPrefix, folder, name].filter((s) => s !== "").join("/");
-      await store.put(key, bytes);
-      out.push({
-        key,
-        size: bytes.length,
-        values: group.values,
-        stats: withStats ? statsFromColumns(fields, columns, chunk.length, statsOptions) : undefined,
-        time: now(),
-      });
+  try {
+    for (const group of groupByPartition(schema, metadata.partitionColumns, rows)) {
+      const folder = partitionFolder(metadata.partitionColumns, group.values);
+      for (let i = 0; i < group.rows.length; i += maxRows) {
+        const chunk = group.rows.slice(i, i + maxRows);
+        const { batch, columns } = rowsToColumns(fields, chunk);
+        const bytes = encodeRecordBatch(batch, compression);
+        const name = `${namePrefix}-${String(part++).padStart(5, "0")}-${crypto.randomUUID()}-${
+          parquetSuffix(compression)
+        }`;
+        const key = [folderPrefix, folder, name].filter((s) => s !== "").join("/");
+        uploads.push(store.put(key, bytes));
+        files.push({
+          key,
+          size: bytes.length,
+          values: group.values,
+          stats: withStats ? statsFromColumns(fields, columns, chunk.length, statsOptions) : undefined,
+          time: now(),
+        });
+      }
     }
+  } catch (e) {
+    // The files already uploading are unreferenced orphans (VACUUM removes them); their outcome is moot.
+    for (const u of uploads) u.catch(() => {});
+    throw e;
   }
-  return out;
+  const uploaded = allUploaded(uploads);
+  uploaded.catch(() => {}); // handled by the caller's await; this only keeps an early exit from leaking it
+  return { files, uploaded };
+}
+
+/** Resolves when every upload succeeded; rejects with the first failure, once all have settled. */
+async function allUploaded(uploads: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(uploads);
+  for (const r of results) if (r.status === "rejected") throw r.reason;
+}
+
+/**
+ * Encodes `rows` (full table rows, partition columns included) into data files and starts uploading them; the
+ * `add` actions are returned at once. Throws before uploading anything visible to readers: files are
+ * unreferenced until a commit adds them.
+ */
+export function startDataFiles(
+  store: ObjectStore,
+  metadata: Metadata,
+  schema: StructType,
+  rows: readonly Row[],
+  options: DataFileOptions & { dataChange?: boolean } = {},
+): PendingFiles<AddFile> {
+  const fields = dataFields(schema, metadata.partitionColumns);
+  const { files, uploaded } = startFiles(store, fields, metadata, schema, rows, "", "part", options, true);
+  const actions = files.map((f) => ({
+    path: keyToAddPath(f.key),
+    partitionValues: f.values,
+    size: f.size,
+    modificationTime: f.time,
+    dataChange: options.dataChange ?? true,
+    stats: f.stats,
+  }));
+  return { actions, uploaded };
 }
 
 /**
@@ -100,38 +157,31 @@ export async function writeDataFiles(
   rows: readonly Row[],
   options: DataFileOptions & { dataChange?: boolean } = {},
 ): Promise<AddFile[]> {
-  const fields = dataFields(schema, metadata.partitionColumns);
-  const files = await writeFiles(store, fields, metadata, schema, rows, "", "part", options, true);
-  return files.map((f) => ({
-    path: keyToAddPath(f.key),
-    partitionValues: f.values,
-    size: f.size,
-    modificationTime: f.time,
-    dataChange: options.dataChange ?? true,
-    stats: f.stats,
-  }));
+  const pending = startDataFiles(store, metadata, schema, rows, options);
+  await pending.uploaded;
+  return pending.actions;
 }
 
 /** The change types of the Change Data Feed. */
 export type ChangeType = "insert" | "update_preimage" | "update_postimage" | "delete";
 
 /**
- * Writes change rows as `_change_data/` files (data columns plus `_change_type`, no partition columns, as Spark
- * does) and returns their `cdc` actions.
+ * Encodes change rows as `_change_data/` files (data columns plus `_change_type`, no partition columns, as Spark
+ * does) and starts uploading them; their `cdc` actions are returned at once.
  */
-export async function writeChangeDataFiles(
+export function startChangeDataFiles(
   store: ObjectStore,
   metadata: Metadata,
   schema: StructType,
   changes: readonly { row: Row; type: ChangeType }[],
   options: DataFileOptions = {},
-): Promise<AddCDCFile[]> {
+): PendingFiles<AddCDCFile> {
   const fields: StructField[] = [
     ...dataFields(schema, metadata.partitionColumns),
     { name: "_change_type", type: "string", nullable: true, metadata: {} },
   ];
   const rows = changes.map((c) => ({ ...c.row, _change_type: c.type }));
-  const files = await writeFiles(
+  const { files, uploaded } = startFiles(
     store,
     fields,
     metadata,
@@ -142,10 +192,24 @@ export async function writeChangeDataFiles(
     options,
     false,
   );
-  return files.map((f) => ({
+  const actions = files.map((f) => ({
     path: keyToAddPath(f.key),
     partitionValues: f.values,
     size: f.size,
     dataChange: false,
   }));
+  return { actions, uploaded };
+}
+
+/** Like {@linkcode startChangeDataFiles}, resolving once the files are uploaded. */
+export async function writeChangeDataFiles(
+  store: ObjectStore,
+  metadata: Metadata,
+  schema: StructType,
+  changes: readonly { row: Row; type: ChangeType }[],
+  options: DataFileOptions = {},
+): Promise<AddCDCFile[]> {
+  const pending = startChangeDataFiles(store, metadata, schema, changes, options);
+  await pending.uploaded;
+  return pending.actions;
 }

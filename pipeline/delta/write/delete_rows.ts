@@ -7,7 +7,7 @@
 import type { Row } from "../../value/mod.ts";
 import type { Action, AddFile } from "../log/actions.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
-import { writeChangeDataFiles } from "./data_files.ts";
+import { startChangeDataFiles } from "./data_files.ts";
 import { addPathToKey } from "./file_rows.ts";
 import { KeyIndex } from "./key_index.ts";
 import { rewriteFiles } from "./rewrite_files.ts";
@@ -77,9 +77,11 @@ export async function deleteRows(
   if (rw.removes.length === 0) {
     return { version: null, numDeletedRows: 0, numRemovedFiles: 0, numAddedFiles: 0 };
   }
-  const cdc = cdfEnabled(snapshot.metadata)
-    ? await writeChangeDataFiles(store, snapshot.metadata, snapshot.schema, rw.changes, fileOptions)
-    : [];
+  const cdcFiles = cdfEnabled(snapshot.metadata)
+    ? startChangeDataFiles(store, snapshot.metadata, snapshot.schema, rw.changes, fileOptions)
+    : null;
+  await Promise.all([rw.uploaded, cdcFiles?.uploaded]);
+  const cdc = cdcFiles?.actions ?? [];
   const actions: Action[] = [
     ...rw.removes.map((remove) => ({ remove })),
     ...rw.adds.map((add) => ({ add })),

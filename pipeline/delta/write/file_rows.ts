@@ -17,6 +17,15 @@ export function addPathToKey(path: string): string {
   return decodeURIComponent(path);
 }
 
+/** Files with deletion vectors are refused: the writer does not produce or rewrite them. */
+function checkNoDeletionVector(add: AddFile, where: string): void {
+  if (add.deletionVector) {
+    throw new Error(
+      `Cannot rewrite "${add.path}" in "${where}": it has a deletion vector, which this writer does not support`,
+    );
+  }
+}
+
 /**
  * All rows of the data file `add` of a table with `schema` and `partitionColumns`. Files with deletion vectors
  * are refused: the writer does not produce or rewrite them.
@@ -27,13 +36,21 @@ export async function readFileRows(
   partitionColumns: readonly string[],
   add: AddFile,
 ): Promise<Row[]> {
-  if (add.deletionVector) {
-    throw new Error(
-      `Cannot rewrite "${add.path}" in "${store.url}": it has a deletion vector, which this writer does not support`,
-    );
-  }
   const key = addPathToKey(add.path);
-  const table = readParquetTable(await store.get(key), `${store.url}/${key}`);
+  checkNoDeletionVector(add, store.url);
+  return decodeFileRows(await store.get(key), `${store.url}/${key}`, schema, partitionColumns, add);
+}
+
+/** The rows of a data file's bytes (the CPU half of {@linkcode readFileRows}); `source` names it in errors. */
+export function decodeFileRows(
+  bytes: Uint8Array,
+  source: string,
+  schema: StructType,
+  partitionColumns: readonly string[],
+  add: AddFile,
+): Row[] {
+  checkNoDeletionVector(add, source);
+  const table = readParquetTable(bytes, source);
   const n = table.numRows;
   const rows: Row[] = Array.from({ length: n }, () => ({}));
   for (const field of schema.fields) {

@@ -13,7 +13,7 @@ import { updateSnapshot } from "../log/update_snapshot.ts";
 import type { StructType } from "../schema/types.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
-import { writeChangeDataFiles, writeDataFiles } from "./data_files.ts";
+import { startChangeDataFiles, startDataFiles } from "./data_files.ts";
 import { addPathToKey } from "./file_rows.ts";
 import { KeyIndex } from "./key_index.ts";
 import { type Rewrite, rewriteFiles } from "./rewrite_files.ts";
@@ -40,6 +40,12 @@ export interface MergeRowsOptions extends WriterOptions {
   snapshot?: Snapshot | null;
   /** Creates the table with this definition, in the same commit, when it does not exist. */
   create?: NewTableOptions;
+  /**
+   * Awaited after the data files are written and before the commit is published; a rejection abandons the
+   * commit (its files stay unreferenced). A stream processor passes its write-ahead claim of the batch here, so
+   * the claim's round trip overlaps the merge instead of preceding it.
+   */
+  beforeCommit?: () => Promise<void>;
 }
 
 /** What {@linkcode mergeRows} did. */
@@ -95,7 +101,7 @@ export async function mergeRows(store: ObjectStore, options: MergeRowsOptions): 
   }
 }
 
-const NOTHING_REWRITTEN: Omit<Rewrite, "readPaths"> = {
+const NOTHING_REWRITTEN: Omit<Rewrite, "readPaths" | "uploaded"> = {
   removes: [],
   adds: [],
   changes: [],
@@ -179,18 +185,21 @@ async function mergeOnce(
   };
   const rw: Rewrite = snapshot
     ? await rewriteFiles(store, snapshot, candidates, decide, fileOptions, now)
-    : { ...NOTHING_REWRITTEN, readPaths: new Set() };
+    : { ...NOTHING_REWRITTEN, readPaths: new Set(), uploaded: Promise.resolve() };
   const inserts: Row[] = [];
   for (const [k, r] of incoming) if (!matched.has(k)) inserts.push(r);
   if (snapshot && rw.removes.length === 0 && inserts.length === 0) {
     return noChange(snapshot, false, candidates.length);
   }
-  const inserted = await writeDataFiles(store, metadata, schema, inserts, fileOptions);
+  // Inserts and change files are encoded while the rewritten files upload; all uploads end before the commit.
+  const inserted = startDataFiles(store, metadata, schema, inserts, fileOptions);
   const changes = [...rw.changes, ...inserts.map((row) => ({ row, type: "insert" as const }))];
-  const cdc = cdfEnabled(metadata) && changes.length
-    ? await writeChangeDataFiles(store, metadata, schema, changes, fileOptions)
-    : [];
-  const adds = [...rw.adds, ...inserted];
+  const cdcFiles = cdfEnabled(metadata) && changes.length
+    ? startChangeDataFiles(store, metadata, schema, changes, fileOptions)
+    : null;
+  await Promise.all([rw.uploaded, inserted.uploaded, cdcFiles?.uploaded, options.beforeCommit?.()]);
+  const cdc = cdcFiles?.actions ?? [];
+  const adds = [...rw.adds, ...inserted.actions];
   const actions: Action[] = [
     ...created,
     ...(txn ? [{ txn: { ...txn, lastUpdated: now } }] : []),

@@ -8,7 +8,7 @@
 import type { Row } from "../../value/mod.ts";
 import type { Action } from "../log/actions.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
-import { writeChangeDataFiles, writeDataFiles } from "./data_files.ts";
+import { startChangeDataFiles, startDataFiles } from "./data_files.ts";
 import { addPathToKey } from "./file_rows.ts";
 import { KeyIndex } from "./key_index.ts";
 import { rewriteFiles } from "./rewrite_files.ts";
@@ -71,12 +71,14 @@ export async function upsertRows(
     now,
   );
   const inserts = [...incoming].filter(([k]) => !matched.has(k)).map(([, r]) => r);
-  const inserted = await writeDataFiles(store, snapshot.metadata, snapshot.schema, inserts, fileOptions);
+  const inserted = startDataFiles(store, snapshot.metadata, snapshot.schema, inserts, fileOptions);
   const changes = [...rw.changes, ...inserts.map((row) => ({ row, type: "insert" as const }))];
-  const cdc = cdfEnabled(snapshot.metadata) && changes.length
-    ? await writeChangeDataFiles(store, snapshot.metadata, snapshot.schema, changes, fileOptions)
-    : [];
-  const adds = [...rw.adds, ...inserted];
+  const cdcFiles = cdfEnabled(snapshot.metadata) && changes.length
+    ? startChangeDataFiles(store, snapshot.metadata, snapshot.schema, changes, fileOptions)
+    : null;
+  await Promise.all([rw.uploaded, inserted.uploaded, cdcFiles?.uploaded]);
+  const cdc = cdcFiles?.actions ?? [];
+  const adds = [...rw.adds, ...inserted.actions];
   if (adds.length === 0 && rw.removes.length === 0) {
     return {
       version: null,
