@@ -5,9 +5,10 @@
  * Layout (batch ids as 20 digits, so listings are in batch order):
  * - `offsets/<b>.json`: the WAL entry of batch b, written with put-if-absent before b is applied. It fixes
  *   b's source range forever and is the fencing point: of two instances only one can claim b.
- * - `commits/<b>.json`: every lake table holds batch b.
  * - `state/<b>.bin`: operator state after batch b plus the source checkpoint after it (one object, written
- *   after `commits/<b>.json`), and `state/_latest` pointing at the newest one.
+ *   once every lake table holds b), and `state/_latest` pointing at the newest one.
+ * - `commits/<b>.json`: commit markers written by earlier versions (recovery never needed them: a replayed
+ *   batch is skipped by every table that holds it); {@linkcode CheckpointLog.prune} still removes them.
  *
  * @module
  */
@@ -108,17 +109,6 @@ export class CheckpointLog {
   /** The bytes {@linkcode storeRecords} kept under `key`. */
   async readRecords(key: string): Promise<Uint8Array> {
     return await this.store.get(key);
-  }
-
-  /** Records that every lake table holds `batch` (idempotent). */
-  async markCommitted(batch: number, versions: Record<string, number | null>): Promise<void> {
-    const body = JSON.stringify({ job: this.job, batch, versions }) + "\n";
-    await this.store.put(`commits/${batchName(batch)}.json`, new TextEncoder().encode(body));
-  }
-
-  /** Whether {@linkcode markCommitted} was done for `batch`. */
-  async isCommitted(batch: number): Promise<boolean> {
-    return (await this.store.head(`commits/${batchName(batch)}.json`)) !== null;
   }
 
   /** Writes a state snapshot (one object), then points `state/_latest` at it. */

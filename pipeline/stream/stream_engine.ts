@@ -4,25 +4,28 @@
  * Exactly once = deterministic batches + idempotent per-table commits + restorable state:
  * 1. Batches: records are pulled until `maxBatchEvents` or `maxBatchMs` after the batch's first record; batch
  *    ids are 1, 2, … per job.
- * 2. Write-ahead: before batch b is applied, `_checkpoints/<job>/offsets/<b>.json` is written with
+ * 2. Write-ahead: before any table commits batch b, `_checkpoints/<job>/offsets/<b>.json` is written with
  *    put-if-absent, holding b's start and end source checkpoints, record count and digest. This fixes b's
  *    range forever and fences: of two instances only one claims b; the other is stale and stops
- *    ({@linkcode FencedError}) without committing anything for b.
+ *    ({@linkcode FencedError}) without committing anything for b. The claim's round trip runs while the
+ *    operators apply b and the tables write their data files: each table's commit waits for it.
  * 3. The operators turn b's events into per-table upserts and deletes; each changed table gets ONE atomic
  *    Delta commit with both and `txn {appId: job, version: b}` (a table already at b or later skips it), all
  *    tables of a batch concurrently; `_quarantine` gets the messages that could not be applied, and
- *    `_pipeline_metrics` one row for the batch (committed last, so its time is the batch's commit time).
- *    Each table's snapshot stays in memory and advances with its own commits: no log reload per batch. A
- *    conflict (background compaction, another instance) reloads that table and redoes its commit.
- * 4. Then `commits/<b>.json`; every N batches or T ms (and on a graceful stop) the operator state with the
- *    source checkpoint after b goes to `state/<b>.bin` (one object, then the `state/_latest` pointer), then
- *    the source may acknowledge that checkpoint upstream, and WAL and state objects before the previous
+ *    `_pipeline_metrics` one row for the batch, committed once every other table holds b (so its time is the
+ *    batch's commit time) in the background while the next batch is pulled and applied (one such tail at a
+ *    time, in batch order). Each table's snapshot stays in memory and advances with its own commits: no log
+ *    reload per batch. A conflict (background compaction, another instance) reloads that table and redoes
+ *    its commit.
+ * 4. Every N batches or T ms (and on a graceful stop), once the metrics row is in, the operator state with
+ *    the source checkpoint after b goes to `state/<b>.bin` (one object, then the `state/_latest` pointer),
+ *    then the source may acknowledge that checkpoint upstream, and WAL and state objects before the previous
  *    snapshot are removed (one older snapshot is kept as a margin).
  * 5. Recovery: the latest state snapshot s (or empty operators and the source's initial position), then each
  *    WAL entry after s is re-read from the source restarted at s's checkpoint ({@linkcode RangeReader}:
  *    exactly its records, checked by count and digest), applied, and committed with its batch id (tables
- *    holding it skip; batches with a commit marker skip the lake entirely). A range the source cannot
- *    reproduce fails with an error naming the job, batch and range.
+ *    holding it skip, from the snapshot in memory). A range the source cannot reproduce fails with an error
+ *    naming the job, batch and range.
  *
  * The operators are deterministic (same events, any batch split → same tables) and batches are fixed by the
  * WAL, so a batch replayed after a crash writes exactly what the first attempt would have.
@@ -54,7 +57,7 @@ import { PIPELINE_METRICS, problemRow, QUARANTINE } from "./pipeline_tables.ts";
 import { pullBatch } from "./pull_batch.ts";
 import { RangeReader } from "./range_reader.ts";
 import { StreamMetrics } from "./stream_metrics.ts";
-import { TableSink } from "./table_sink.ts";
+import { type SinkResult, TableSink } from "./table_sink.ts";
 import { sameCheckpoint, type WalEntry } from "./wal_entry.ts";
 import { decodeBatchRecords, encodeBatchRecords } from "./wal_records.ts";
 import type { ParquetCompression } from "../delta/write/parquet_file.ts";
@@ -177,6 +180,8 @@ export class StreamEngine {
   #previousStateBatch: number;
   #stateAt: number;
   #closed = false;
+  /** The last batch's metrics commit, running in the background (see #process). */
+  #tail: Promise<void> = Promise.resolve();
 
   private constructor(
     o: EngineOptions,
@@ -348,7 +353,7 @@ export class StreamEngine {
       await this.#source.close();
       this.#source = null;
     }
-    await this.#process(entry.batch, batch, true);
+    await this.#process(entry.batch, batch, true, Promise.resolve());
     this.#position = entry.end;
     this.#lastBatch = entry.batch;
   }
@@ -381,29 +386,37 @@ export class StreamEngine {
     if (pending.size === 0) {
       // A checkpoint without records (e.g. the end of a snapshot) joins the next batch.
       this.#carry = pending;
+      // Idle means written: the last batch's metrics row lands before reporting it.
+      await this.#tail;
       return { kind: "idle" };
     }
     this.#carry = new PendingBatch();
     const batch = this.#lastBatch + 1;
     const end = { ...this.#position, ...pending.checkpoint };
-    const reproducible = this.#o.openSource.reproducible?.(this.#position) ?? true;
-    const stored = reproducible ? undefined : await this.log.storeRecords(
-      batch,
-      this.instance,
-      encodeBatchRecords(pending.records, pending.quarantined),
-    );
-    await this.log.claim({
-      job: this.job,
-      batch,
-      start: this.#position,
-      end,
-      records: pending.size,
-      digest: pending.digest.value,
-      instance: this.instance,
-      createdAt: this.#now(),
-      ...(stored === undefined ? {} : { stored }),
-    });
-    const info = await this.#process(batch, pending, false);
+    const start = this.#position;
+    const reproducible = this.#o.openSource.reproducible?.(start) ?? true;
+    // The claim runs while the operators apply the batch and the tables write their data files; no table
+    // publishes a commit before it succeeded.
+    const claimed = (async () => {
+      const stored = reproducible ? undefined : await this.log.storeRecords(
+        batch,
+        this.instance,
+        encodeBatchRecords(pending.records, pending.quarantined),
+      );
+      await this.log.claim({
+        job: this.job,
+        batch,
+        start,
+        end,
+        records: pending.size,
+        digest: pending.digest.value,
+        instance: this.instance,
+        createdAt: this.#now(),
+        ...(stored === undefined ? {} : { stored }),
+      });
+    })();
+    claimed.catch(() => {}); // awaited in #process; this only keeps an early failure there from leaking it
+    const info = await this.#process(batch, pending, false, claimed);
     this.#position = end;
     this.#lastBatch = batch;
     const every = this.#o.stateEveryBatches ?? 100;
@@ -426,7 +439,17 @@ export class StreamEngine {
     }
   }
 
-  async #process(batch: number, pending: PendingBatch, replayed: boolean): Promise<BatchInfo> {
+  /**
+   * Applies a batch and commits every changed table (after `claimed`, the batch's WAL entry, succeeded); its
+   * metrics row is committed afterwards in the background (the tail, awaited before the next batch's tail, a
+   * state snapshot and close), so the next batch is pulled and applied meanwhile.
+   */
+  async #process(
+    batch: number,
+    pending: PendingBatch,
+    replayed: boolean,
+    claimed: Promise<void>,
+  ): Promise<BatchInfo> {
     const t0 = this.#mono();
     const events: ChangeEvent[] = [];
     for (const r of pending.records) {
@@ -465,12 +488,17 @@ export class StreamEngine {
       eventsIn.set(events[i].table, (eventsIn.get(events[i].table) ?? 0) + 1);
     }
     const versions: Record<string, number | null> = {};
-    const done = replayed && await this.log.isCommitted(batch);
-    if (!done) {
-      const results = await Promise.all(
-        [...changes].map(([name, delta]) => this.#sink(name).commit(batch, delta)),
-      );
-      for (const r of results) versions[r.table] = r.version;
+    const gate = () => claimed;
+    // Settled, not raced: on a failure (a lost claim) no table is left half-way when this returns.
+    const settled = await Promise.allSettled([
+      claimed,
+      ...[...changes].map(([name, delta]) => this.#sink(name).commit(batch, delta, gate)),
+    ]);
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    for (const r of settled.slice(1)) {
+      const { table, version } = (r as PromiseFulfilledResult<SinkResult>).value;
+      versions[table] = version;
     }
     const committedAt = this.#now();
     const info: BatchInfo = {
@@ -485,13 +513,14 @@ export class StreamEngine {
       latencyMs: events.length ? committedAt - minTs : null,
       lagMs: events.length ? committedAt - maxTs : null,
     };
-    if (!done && (events.length > 0 || quarantined.length > 0)) {
+    let row: Row | null = null;
+    if (events.length > 0 || quarantined.length > 0) {
       const tables: Record<string, { in?: number; upserts?: number; deletes?: number }> = {};
       for (const [name, n] of eventsIn) tables[name] = { in: n };
       for (const [name, d] of changes) {
         tables[name] = { ...tables[name], upserts: d.upserts.length, deletes: d.deletes.length };
       }
-      const row = {
+      row = {
         batch_id: BigInt(batch),
         job: this.job,
         instance: this.instance,
@@ -499,7 +528,7 @@ export class StreamEngine {
         events: BigInt(events.length),
         rows_out: BigInt(rowsOut),
         quarantined: BigInt(quarantined.length),
-        duration_ms: BigInt(Math.round(this.#mono() - t0)),
+        duration_ms: BigInt(Math.round(info.durationMs)),
         latency_ms: events.length ? BigInt(committedAt - minTs) : null,
         lag_ms: events.length ? BigInt(committedAt - maxTs) : null,
         min_source_ts: events.length ? Timestamp.fromMillis(minTs) : null,
@@ -507,12 +536,19 @@ export class StreamEngine {
         tables: JSON.stringify(tables),
         replayed,
       };
-      const r = await this.#sink(PIPELINE_METRICS.name).commit(batch, { upserts: [row], deletes: [] });
-      versions[r.table] = r.version;
     }
-    if (!done) await this.log.markCommitted(batch, versions);
-    this.#record(info, eventsIn, commitMs, changes, pending, committedAt, maxTs);
-    this.#o.onBatch?.(info);
+    // One tail at a time, in batch order: the metrics table's commits stay in batch order.
+    await this.#tail;
+    const tail = (async () => {
+      if (row !== null) {
+        const r = await this.#sink(PIPELINE_METRICS.name).commit(batch, { upserts: [row], deletes: [] });
+        versions[r.table] = r.version;
+      }
+      this.#record(info, eventsIn, commitMs, changes, pending, committedAt, maxTs);
+      this.#o.onBatch?.(info);
+    })();
+    tail.catch(() => {}); // awaited by the next batch, a state snapshot or close
+    this.#tail = tail;
     return info;
   }
 
@@ -558,6 +594,7 @@ export class StreamEngine {
    * last snapshot is current.
    */
   async saveState(): Promise<void> {
+    await this.#tail;
     this.#stateAt = this.#mono();
     if (this.#lastBatch === this.#stateBatch) return;
     const t0 = this.#mono();
@@ -593,6 +630,8 @@ export class StreamEngine {
     try {
       if (options.saveState ?? true) await this.saveState();
     } finally {
+      // Without a state snapshot a failed tail does not matter: recovery replays its batch.
+      await this.#tail.catch(() => {});
       this.#closed = true;
       await this.#source?.close();
     }

@@ -79,8 +79,14 @@ export class TableSink {
    * Commits `delta` as batch `batch`: upserts and deletes in one commit with `txn {appId, version: batch}`,
    * creating the table on first use. Skips when the table already holds the batch. On a conflict (background
    * compaction, another instance) reloads the snapshot and redoes the commit, up to `maxAttempts` times.
+   * `beforeCommit` (the batch's write-ahead claim) is awaited after the data files are written and before the
+   * commit is published.
    */
-  async commit(batch: number, delta: TableDelta): Promise<SinkResult> {
+  async commit(
+    batch: number,
+    delta: TableDelta,
+    beforeCommit?: () => Promise<void>,
+  ): Promise<SinkResult> {
     const max = this.#options.maxAttempts ?? 10;
     let conflicts = 0;
     if (this.#snapshot === undefined) await this.reload();
@@ -108,6 +114,7 @@ export class TableSink {
           now: this.#options.now,
           compression: this.#options.compression,
           maxRowsPerFile: this.#options.maxRowsPerFile,
+          beforeCommit,
         });
         this.#snapshot = result.snapshot;
         return { table: this.table.name, version: result.version, skipped: result.skipped, conflicts };
