@@ -1,6 +1,6 @@
 /**
  * `deno task web [--lake URI] [--port N] [--host H]`: serves the live dashboard of a Delta lake.
- * Options fall back to LAKESTREAM_LAKE, LAKESTREAM_WEB_PORT and LAKESTREAM_WEB_HOST (as compose.yaml sets
+ * Options fall back to LAKESTREAM_LAKE (or LAKESTREAM_LAKE_URL), LAKESTREAM_WEB_PORT and LAKESTREAM_WEB_HOST (as compose.yaml sets
  * them). Authentication from LAKESTREAM_WEB_TOKEN or LAKESTREAM_WEB_USER + LAKESTREAM_WEB_PASSWORD; S3 settings
  * from the AWS_* variables. Usage errors exit 2, failures exit 1.
  *
@@ -43,7 +43,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   usage(`Bad port "${portText}" (--port or LAKESTREAM_WEB_PORT): expected 0 to 65535`);
 }
 const hostname = values.host ?? Deno.env.get("LAKESTREAM_WEB_HOST");
-const lake = values.lake ?? Deno.env.get("LAKESTREAM_LAKE") ?? "data/lake";
+const lake = values.lake ?? Deno.env.get("LAKESTREAM_LAKE") ?? Deno.env.get("LAKESTREAM_LAKE_URL") ??
+  "data/lake";
 
 const stop = new AbortController();
 for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, () => stop.abort());
