@@ -16,7 +16,7 @@ import { writeDataFiles } from "./data_files.ts";
 import { addPathToKey } from "./file_rows.ts";
 import { loadSnapshotOrNull, runCommit, type WriterOptions } from "./run_commit.ts";
 import { mergeSchemas } from "./schema_merge.ts";
-import { checkWritable, protocolFor } from "./writer_protocol.ts";
+import { checkWritable, protocolFor, protocolUpgrade } from "./writer_protocol.ts";
 
 /** The definition of a new table. */
 export interface NewTableOptions {
@@ -89,7 +89,7 @@ export function newTableActions(
     configuration,
     createdTime: now,
   };
-  return { metadata, protocol: protocolFor(configuration) };
+  return { metadata, protocol: protocolFor(configuration, table.schema) };
 }
 
 /** Creates an empty table (version 0); a CommitConflictError of kind "table-exists" when it already exists. */
@@ -209,6 +209,9 @@ async function writeOnce(
       ) {
         schema = merged;
         metadata = { ...metadata, schemaString: JSON.stringify(merged) };
+        // A new column may need a newer protocol (timestamp_ntz): declared in the same commit.
+        const upgraded = protocolUpgrade(snapshot.protocol, metadata.configuration, merged);
+        if (upgraded) actions.push({ protocol: upgraded });
         actions.push({ metaData: metadata });
         changesMetadata = true;
       }

@@ -141,6 +141,61 @@ Deno.test("createTable() declares (1,4) with Change Data Feed and refuses to cre
   await assert.rejects(createTable(store, { schema }, { now }), CommitConflictError);
 });
 
+const ntzSchema: StructType = {
+  type: "struct",
+  fields: [...schema.fields, { name: "local", type: "timestamp_ntz", nullable: true, metadata: {} }],
+};
+const ntzRow = (id: number): Row => ({
+  ...row(id),
+  local: Timestamp.parse("2024-01-01T10:00:00.123456", { zoned: false }),
+});
+
+Deno.test("writeTable() declares (3,7) with timestampNtz for a timestamp_ntz column and writes to it again", async () => {
+  const store = new MemoryStore();
+  await writeTable(store, [ntzRow(1)], { create: { schema: ntzSchema, enableChangeDataFeed: true }, now });
+  const expected = {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: ["timestampNtz"],
+    writerFeatures: ["appendOnly", "invariants", "changeDataFeed", "timestampNtz"],
+  };
+  assert.deepEqual((await loadSnapshot(store)).protocol, expected);
+  const r = await writeTable(store, [ntzRow(2)], { now });
+  assert.equal(r.version, 1);
+  const s = await loadSnapshot(store);
+  assert.deepEqual(s.protocol, expected);
+  assert.deepEqual(await allRows(store), [ntzRow(1), ntzRow(2)]);
+});
+
+Deno.test("writeTable() upgrades the protocol in the merge commit that adds a timestamp_ntz column", async () => {
+  const store = new MemoryStore();
+  await writeTable(store, [row(1)], { create: { schema }, now });
+  const r = await writeTable(store, [ntzRow(2)], { now, schema: ntzSchema, mergeSchema: true });
+  const actions = await readCommit(store, r.version!);
+  const protocol = actions.find((a) => "protocol" in a);
+  assert.deepEqual(protocol, {
+    protocol: {
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ["timestampNtz"],
+      writerFeatures: ["appendOnly", "invariants", "timestampNtz"],
+    },
+  });
+  assert.ok(actions.some((a) => "metaData" in a));
+  assert.deepEqual(await allRows(store), [{ ...row(1), local: null }, ntzRow(2)]);
+  // A later merge that adds a plain column keeps the protocol as it is.
+  const wider: StructType = {
+    type: "struct",
+    fields: [...ntzSchema.fields, { name: "note", type: "string", nullable: true, metadata: {} }],
+  };
+  const next = await writeTable(store, [{ ...ntzRow(3), note: "x" }], {
+    now,
+    schema: wider,
+    mergeSchema: true,
+  });
+  assert.ok(!(await readCommit(store, next.version!)).some((a) => "protocol" in a));
+});
+
 Deno.test("concurrent blind appends all commit exactly once with contiguous versions", async () => {
   const store = new MemoryStore();
   await createTable(store, { schema }, { now });

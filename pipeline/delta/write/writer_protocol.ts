@@ -5,18 +5,73 @@
  * @module
  */
 import type { Metadata, Protocol } from "../log/actions.ts";
+import type { DataType } from "../schema/types.ts";
 
 /** Writer features this writer honours (legacy writer ≤ 4 features, named for writer 7 tables). */
 export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set([
   "appendOnly",
   "invariants",
   "changeDataFeed",
+  "timestampNtz",
 ]);
 
-/** The lowest protocol for a table with these properties: (1,2), or (1,4) with Change Data Feed. */
-export function protocolFor(configuration: Record<string, string>): Protocol {
+/** Reader features of tables this writer may write (a writer reads, so it must also implement them). */
+const WRITABLE_READER_FEATURES: ReadonlySet<string> = new Set(["timestampNtz"]);
+
+/** Whether `type` is or contains (in a struct, array or map) a `timestamp_ntz`. */
+export function usesTimestampNtz(type: DataType): boolean {
+  if (typeof type === "string") return type === "timestamp_ntz";
+  switch (type.type) {
+    case "struct":
+      return type.fields.some((f) => usesTimestampNtz(f.type));
+    case "array":
+      return usesTimestampNtz(type.elementType);
+    case "map":
+      return usesTimestampNtz(type.keyType) || usesTimestampNtz(type.valueType);
+  }
+}
+
+/**
+ * The lowest protocol for a table with these properties and schema: (1,2), or (1,4) with Change Data Feed;
+ * with a `timestamp_ntz` column (3,7) with the `timestampNtz` feature. A (3,7) table names every writer
+ * feature explicitly, so it lists the legacy ones the table would otherwise have had: appendOnly and
+ * invariants (writer 2) and changeDataFeed when it is enabled.
+ */
+export function protocolFor(configuration: Record<string, string>, schema: DataType): Protocol {
   const cdf = configuration["delta.enableChangeDataFeed"] === "true";
-  return { minReaderVersion: 1, minWriterVersion: cdf ? 4 : 2 };
+  if (!usesTimestampNtz(schema)) return { minReaderVersion: 1, minWriterVersion: cdf ? 4 : 2 };
+  return {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: ["timestampNtz"],
+    writerFeatures: ["appendOnly", "invariants", ...(cdf ? ["changeDataFeed"] : []), "timestampNtz"],
+  };
+}
+
+/**
+ * The protocol an existing (writable) table needs once its schema becomes `schema`, or null when `current`
+ * already covers it. Features are never removed: an upgrade keeps every feature `current` lists. Legacy
+ * features implied by a writer version up to 4 that the table does not use (CHECK constraints, generated
+ * columns: {@linkcode checkWritable} refuses tables that have them) are not listed.
+ */
+export function protocolUpgrade(
+  current: Protocol,
+  configuration: Record<string, string>,
+  schema: DataType,
+): Protocol | null {
+  if (!usesTimestampNtz(schema)) return null;
+  if (current.readerFeatures?.includes("timestampNtz") && current.writerFeatures?.includes("timestampNtz")) {
+    return null;
+  }
+  const needed = protocolFor(configuration, schema);
+  const reader = new Set([...current.readerFeatures ?? [], ...needed.readerFeatures!]);
+  const writer = new Set([...current.writerFeatures ?? [], ...needed.writerFeatures!]);
+  return {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: [...reader],
+    writerFeatures: [...writer],
+  };
 }
 
 /** Whether Change Data Feed files must be written. */
@@ -25,8 +80,8 @@ export function cdfEnabled(metadata: Metadata): boolean {
 }
 
 /**
- * Throws an Error naming the table when this writer cannot write it safely: a reader protocol above 1
- * (column mapping, deletion vectors…), writer features it does not honour, CHECK constraints or generated
+ * Throws an Error naming the table when this writer cannot write it safely: a reader protocol or reader feature
+ * it does not implement for writing (column mapping, deletion vectors…), writer features it does not honour, CHECK constraints or generated
  * columns it would not evaluate, or `delta.appendOnly` for an operation that removes data.
  */
 export function checkWritable(
@@ -36,10 +91,15 @@ export function checkWritable(
   options: { removesData?: boolean } = {},
 ): void {
   const where = `Cannot write to "${tableUrl}"`;
-  if (protocol.minReaderVersion > 1) {
-    const features = protocol.readerFeatures?.length ? ` (${protocol.readerFeatures.join(", ")})` : "";
+  if (protocol.minReaderVersion === 3) {
+    for (const f of protocol.readerFeatures ?? []) {
+      if (!WRITABLE_READER_FEATURES.has(f)) {
+        throw new Error(`${where}: reader feature "${f}" is not supported by this writer`);
+      }
+    }
+  } else if (protocol.minReaderVersion > 1) {
     throw new Error(
-      `${where}: it needs reader version ${protocol.minReaderVersion}${features}, this writer writes version 1 tables only`,
+      `${where}: it needs reader version ${protocol.minReaderVersion}, this writer writes reader version 1 and 3 (timestampNtz) tables only`,
     );
   }
   if (protocol.minWriterVersion === 7) {
