@@ -544,7 +544,7 @@ export class StreamEngine {
         const r = await this.#sink(PIPELINE_METRICS.name).commit(batch, { upserts: [row], deletes: [] });
         versions[r.table] = r.version;
       }
-      this.#record(info, eventsIn, commitMs, changes, pending, committedAt, maxTs);
+      this.#record(info, eventsIn, commitMs, changes, pending, committedAt);
       this.#o.onBatch?.(info);
     })();
     tail.catch(() => {}); // awaited by the next batch, a state snapshot or close
@@ -567,7 +567,6 @@ export class StreamEngine {
     changes: TableChanges,
     pending: PendingBatch,
     committedAt: number,
-    maxTs: number,
   ): void {
     const m = this.metrics;
     for (const ms of commitMs) m.latency.observe(Math.max(0, committedAt - ms) / 1000);
@@ -577,10 +576,9 @@ export class StreamEngine {
       if (d.deletes.length) m.rowsOut.inc({ table, kind: "delete" }, d.deletes.length);
     }
     if (info.quarantined) m.quarantined.inc({}, info.quarantined);
-    if (commitMs.length) {
-      for (const stream in pending.checkpoint) {
-        m.sourceLag.set(Math.max(0, committedAt - maxTs) / 1000, { stream });
-      }
+    // Each stream from its own newest event; a stream the batch read no event from keeps its last value.
+    for (const [stream, ms] of pending.newestCommitMs) {
+      m.sourceLag.set(Math.max(0, committedAt - ms) / 1000, { stream });
     }
     for (const [table, v] of Object.entries(info.versions)) if (v !== null) m.tableVersion.set(v, { table });
     m.batches.inc({ mode: info.replayed ? "replayed" : "new" });

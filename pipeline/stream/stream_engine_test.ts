@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { ChangeEvent } from "../cdc/change_event.ts";
 import { quarantineRecord } from "../cdc/quarantine.ts";
 import { MemorySource } from "../cdc/source/memory_source.ts";
-import type { SourceCheckpoint } from "../cdc/source/change_source.ts";
+import type { ChangeSource, SourceBatch, SourceCheckpoint } from "../cdc/source/change_source.ts";
 import type { ObjectStore } from "../delta/storage/object_store.ts";
 import { optimizeTable } from "../delta/write/optimize_table.ts";
 import { Timestamp } from "../value/mod.ts";
@@ -255,4 +255,51 @@ Deno.test("StreamEngine state snapshots leave out what the tables give back, and
     await assertLakeEquals(lake, expected(events));
   }
   assert.ok(sizes.rebuild < sizes.full, `rebuild ${sizes.rebuild} B, full ${sizes.full} B`);
+});
+
+Deno.test("StreamEngine sets each stream's source lag from its own events, and keeps an idle stream's last value", async () => {
+  const events = history(3, 20).slice(0, 8);
+  const at = (e: ChangeEvent, ms: number): ChangeEvent => ({ ...e, commitTs: Timestamp.fromMillis(ms) });
+  const pulls: SourceBatch[] = [
+    // Kafka-like: one pull across two partitions, each record's stream named.
+    {
+      records: events.slice(0, 4).map((e, i) => ({
+        kind: "change",
+        event: at(e, i % 2 === 0 ? 98_000 + i : 95_000 + i),
+      })),
+      quarantined: [],
+      checkpoint: { "t/0": "2", "t/1": "2" },
+      streams: ["t/0", "t/1", "t/0", "t/1"],
+    },
+    // A pull without `streams`: its records belong to the one stream its checkpoint names.
+    {
+      records: events.slice(4, 8).map((e, i) => ({ kind: "change", event: at(e, 107_000 + i) })),
+      quarantined: [],
+      checkpoint: { "t/0": "6" },
+    },
+  ];
+  let clock = 0;
+  const source: ChangeSource = {
+    next: () => Promise.resolve(pulls.shift() ?? { records: [], quarantined: [], checkpoint: {} }),
+    commit: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+  const engine = await StreamEngine.open({
+    ...options(memoryLake(), logOf([])),
+    openSource: () => source,
+    maxBatchEvents: 4,
+    now: () => clock,
+  });
+  const lag = (stream: string) => engine.metrics.sourceLag.get({ stream });
+  clock = 100_000;
+  assert.equal((await engine.step()).kind, "batch");
+  await engine.saveState(); // waits for the batch's metrics tail
+  assert.equal(lag("t/0"), 1.998);
+  assert.equal(lag("t/1"), 4.997);
+  clock = 110_000;
+  assert.equal((await engine.step()).kind, "batch");
+  assert.equal((await engine.step()).kind, "idle");
+  assert.equal(lag("t/0"), 2.997, "from its own newest event, 107.003 s");
+  assert.equal(lag("t/1"), 4.997, "no events from t/1 in batch 2: its last value stays");
+  await engine.close();
 });

@@ -37,7 +37,9 @@ export class StreamMetrics {
   );
   readonly sourceLag: Gauge = this.registry.gauge(
     "lakestream_source_lag_seconds",
-    "Per source stream (partition): time since the newest source commit read from it, at the last batch.",
+    "Per source stream (checkpoint key, e.g. topic/partition): the commit time of the last batch holding events " +
+      "from it minus the newest source commit among them. Unchanged while batches read no event from the stream " +
+      "(an idle stream is not behind), so it does not grow with time.",
   );
   readonly stateBytes: Gauge = this.registry.gauge(
     "lakestream_state_bytes",

@@ -34,6 +34,12 @@ export interface SourceBatch {
    * nothing was read.
    */
   checkpoint: SourceCheckpoint;
+  /**
+   * The stream (checkpoint key) each record came from, parallel to `records`, from sources that read several
+   * streams in one pull (Kafka partitions). Without it a record belongs to every stream the pull's checkpoint
+   * names. Per-stream metrics only; not part of the records' identity.
+   */
+  streams?: string[];
 }
 
 /** Options of {@linkcode ChangeSource.next}. */

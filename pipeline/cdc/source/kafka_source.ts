@@ -373,10 +373,13 @@ export class KafkaSource implements ChangeSource {
 
   #take(max: number): SourceBatch {
     const items = this.#buffer.splice(0, max);
-    const batch: SourceBatch = { records: [], quarantined: [], checkpoint: {} };
+    const streams: string[] = [];
+    const batch: SourceBatch = { records: [], quarantined: [], checkpoint: {}, streams };
     for (const b of items) {
-      if ("record" in b.item) batch.records.push(b.item.record);
-      else batch.quarantined.push(b.item.quarantine);
+      if ("record" in b.item) {
+        batch.records.push(b.item.record);
+        streams.push(b.stream);
+      } else batch.quarantined.push(b.item.quarantine);
       batch.checkpoint[b.stream] = b.next;
       this.#handedOut.set(b.stream, b.next);
     }
