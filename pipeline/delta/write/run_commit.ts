@@ -29,6 +29,17 @@ export interface WriterOptions {
    * @default the table's delta.checkpointInterval (10)
    */
   checkpointInterval?: number;
+  /**
+   * Receives a failure of the maintenance that follows a successful commit (checkpoint, expired-log
+   * cleanup). The write still succeeds: its commit is durable, and reporting it as failed would invite a
+   * retry that duplicates its rows. The error's message names the table and version, its cause is the failure.
+   * @default a warning on standard error
+   */
+  onWarning?: (warning: Error) => void;
+}
+
+function warnOnStderr(warning: Error): void {
+  console.warn(`Warning: ${warning.message}`);
 }
 
 /** The latest snapshot, or null when the table does not exist yet. */
@@ -43,7 +54,8 @@ export async function loadSnapshotOrNull(store: ObjectStore): Promise<Snapshot |
 
 /**
  * Commits `request`; on a conflict deletes the data files the transaction wrote (they are unreferenced) and
- * rethrows. After a successful commit, writes a checkpoint when the version is due.
+ * rethrows. After a successful commit, writes a checkpoint when the version is due; a failure there goes to
+ * `options.onWarning` and does not fail the commit.
  */
 export async function runCommit(
   store: ObjectStore,
@@ -68,9 +80,38 @@ export async function runCommit(
   }
   const interval = options.checkpointInterval ?? checkpointInterval(configuration);
   if (interval > 0 && result.version > 0 && result.version % interval === 0) {
-    const snapshot = await loadSnapshot(store, { version: result.version });
-    await writeCheckpoint(store, snapshot, { now: options.now });
-    if (expiredLogCleanupEnabled(configuration)) await cleanupExpiredLogs(store, { now: options.now });
+    await maintain(store, result.version, options, configuration);
   }
   return result;
+}
+
+/** Checkpoint at `version`, then expired-log cleanup (only after a checkpoint, which it relies on). */
+async function maintain(
+  store: ObjectStore,
+  version: number,
+  options: WriterOptions,
+  configuration: Record<string, string>,
+): Promise<void> {
+  const warn = options.onWarning ?? warnOnStderr;
+  const failed = (what: string, e: unknown) =>
+    warn(
+      new Error(
+        `Committed version ${version} to "${store.url}" but ${what} failed: ${
+          e instanceof Error ? e.message : String(e)
+        }`,
+        { cause: e },
+      ),
+    );
+  try {
+    const snapshot = await loadSnapshot(store, { version });
+    await writeCheckpoint(store, snapshot, { now: options.now });
+  } catch (e) {
+    return failed(`its checkpoint`, e);
+  }
+  if (!expiredLogCleanupEnabled(configuration)) return;
+  try {
+    await cleanupExpiredLogs(store, { now: options.now });
+  } catch (e) {
+    failed("expired log cleanup", e);
+  }
 }

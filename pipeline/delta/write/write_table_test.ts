@@ -244,6 +244,69 @@ class CrashAtCommitStore extends MemoryStore {
   }
 }
 
+/** A store whose checkpoint writes (or log deletions) fail, as a full or read-only volume would. */
+class FailingMaintenanceStore extends MemoryStore {
+  failCheckpoints = true;
+  failDeletes = false;
+  override put(key: string, bytes: Uint8Array): Promise<void> {
+    if (this.failCheckpoints && key.includes(".checkpoint")) {
+      return Promise.reject(new Error(`Cannot put "${key}": disk full`));
+    }
+    return super.put(key, bytes);
+  }
+  override delete(key: string): Promise<void> {
+    if (this.failDeletes) return Promise.reject(new Error(`Cannot delete "${key}": read-only`));
+    return super.delete(key);
+  }
+}
+
+Deno.test("writeTable() reports a failed checkpoint as a warning and the committed write as done", async () => {
+  const store = new FailingMaintenanceStore();
+  const warnings: Error[] = [];
+  const options = { now, checkpointInterval: 2, onWarning: (w: Error) => warnings.push(w) };
+  await writeTable(store, [row(1)], { ...options, create: { schema } });
+  await writeTable(store, [row(2)], options);
+  const r = await writeTable(store, [row(3)], options);
+  assert.equal(r.version, 2);
+  assert.equal(warnings.length, 1);
+  assert.equal(
+    warnings[0].message,
+    `Committed version 2 to "${store.url}" but its checkpoint failed: ` +
+      `Cannot put "_delta_log/00000000000000000002.checkpoint.parquet": disk full`,
+  );
+  assert.match((warnings[0].cause as Error).message, /disk full/);
+  const s = await loadSnapshot(store);
+  assert.equal(s.version, 2);
+  assert.equal(s.checkpointVersion, null);
+  assert.deepEqual((await allRows(store)).map((r) => r.id), [1n, 2n, 3n]);
+});
+
+Deno.test("writeTable() reports a failed expired-log cleanup as a warning after the checkpoint", async () => {
+  // Each clock reading is 40 days after the last: every commit is past the log retention at the checkpoint.
+  let t = 1_700_000_000_000;
+  const later = () => (t += 40 * 86_400_000);
+  const store = new FailingMaintenanceStore({ now: later });
+  store.failCheckpoints = false;
+  const warnings: Error[] = [];
+  const options = {
+    now: later,
+    checkpointInterval: 3,
+    onWarning: (w: Error) => warnings.push(w),
+  };
+  await writeTable(store, [row(1)], { ...options, create: { schema } });
+  store.failDeletes = true;
+  for (let i = 2; i <= 4; i++) await writeTable(store, [row(i)], options);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0].message,
+    new RegExp(
+      `^Committed version 3 to "${store.url}" but expired log cleanup failed: Cannot delete "_delta_log/`,
+    ),
+  );
+  assert.equal((await loadSnapshot(store)).checkpointVersion, 3);
+  assert.deepEqual((await allRows(store)).map((r) => r.id), [1n, 2n, 3n, 4n]);
+});
+
 Deno.test("a crash between writing data files and committing leaves the table unchanged; VACUUM removes the orphans", async () => {
   let t = 1_700_000_000_000;
   const clock = () => t;
