@@ -36,7 +36,7 @@ interface ComposeService {
   image?: string;
   build?: { target?: string };
   environment?: Record<string, string | null>;
-  healthcheck?: { test?: string[] };
+  healthcheck?: { test?: string[]; disable?: boolean };
   depends_on?: Record<string, { condition: string }>;
   restart?: string;
   command?: string[];
@@ -82,22 +82,31 @@ Deno.test("compose.yaml runs the fixed original stack with healthchecks and orde
   assert.equal(services.connect.build?.target, "connect");
   assert.equal(services.minio.build?.target, "minio");
 
-  for (const name of ["sqlserver", "kafka", "connect", "minio", "kafka-ui", "web"]) {
+  for (const name of ["sqlserver", "kafka", "connect", "minio", "kafka-ui", "stream", "web"]) {
     assert.ok(services[name].healthcheck?.test?.length, `${name} has a healthcheck`);
   }
+  assert.equal(services.faker.healthcheck?.disable, true, "faker serves nothing to probe");
+  assert.match(services.stream.healthcheck?.test?.join(" ") ?? "", /127\.0\.0\.1:9464\/health/);
   const oneShots = ["create-bucket", "setup"];
   for (const [name, svc] of Object.entries(services)) {
     for (const [dep, { condition }] of Object.entries(svc.depends_on ?? {})) {
-      const expected = oneShots.includes(dep)
-        ? "service_completed_successfully"
-        : dep === "stream"
-        ? "service_started"
-        : "service_healthy";
+      const expected = oneShots.includes(dep) ? "service_completed_successfully" : "service_healthy";
       assert.equal(condition, expected, `${name} depends on ${dep}`);
     }
   }
+  assert.equal(services.web.depends_on?.stream?.condition, "service_healthy");
   assert.deepEqual(services.setup.command, ["deno", "task", "setup", "--dialect", "sqlserver"]);
-  assert.deepEqual(services.stream.command, ["deno", "task", "stream", "--source", "kafka"]);
+  assert.deepEqual(services.stream.command, [
+    "deno",
+    "task",
+    "stream",
+    "--source",
+    "kafka",
+    "--metrics-port",
+    "9464",
+    "--metrics-host",
+    "0.0.0.0",
+  ]);
   assert.deepEqual(services.web.command, ["deno", "task", "web"]);
   assert.deepEqual(services.faker.command, ["deno", "task", "faker", "--dialect", "sqlserver"]);
   for (const name of oneShots) assert.equal(services[name].restart, "no");
