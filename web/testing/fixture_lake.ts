@@ -15,12 +15,12 @@ import {
 import { createTable, openStore, type StructType, upsertRows, writeTable } from "../../pipeline/delta/mod.ts";
 import { mirrorTable } from "../../pipeline/stream/operators/mirror_operator.ts";
 import { scd2Table } from "../../pipeline/stream/operators/scd2_operator.ts";
-import { field, struct } from "../../pipeline/stream/operators/schema_fields.ts";
 import { SALES_PER_MINUTE } from "../../pipeline/stream/operators/sales_per_minute.ts";
 import { PRODUCT_SALES } from "../../pipeline/stream/operators/product_sales.ts";
 import { INVENTORY_LEVELS } from "../../pipeline/stream/operators/inventory_levels.ts";
 import { ORDER_STATUS_COUNTS } from "../../pipeline/stream/operators/order_status_counts.ts";
 import { CUSTOMER_LTV } from "../../pipeline/stream/operators/customer_ltv.ts";
+import { PIPELINE_METRICS } from "../../pipeline/stream/pipeline_tables.ts";
 import { Decimal, type Row, Timestamp } from "../../pipeline/value/mod.ts";
 
 /** One table of the fixture. */
@@ -32,22 +32,8 @@ export interface FixtureTable {
 
 const def = (name: string) => ECOMMERCE_TABLES.find((t) => t.name === name)!;
 
-/**
- * `_pipeline_metrics` as the dashboard reads it (web/views/pipeline_model.ts); the processor's metrics table has
- * not landed yet, so this schema follows issue 5's description.
- */
-export const PIPELINE_METRICS_FIXTURE: FixtureTable = {
-  name: "_pipeline_metrics",
-  key: [],
-  schema: struct([
-    field("committed_at", "timestamp", false),
-    field("events", "long", false),
-    field("duration_ms", "long", false),
-    field("latency_ms", "long", false),
-    field("lag_ms", "long", false),
-    field("max_source_ts", "timestamp", true),
-  ]),
-};
+/** `_pipeline_metrics` exactly as the stream processor writes it (one row per batch, keyed by `batch_id`). */
+export const PIPELINE_METRICS_FIXTURE: FixtureTable = PIPELINE_METRICS;
 
 /** The processor's aggregate tables (their exported schemas), its metrics and the quarantine table. */
 export const AGGREGATE_TABLES: readonly FixtureTable[] = [
@@ -172,6 +158,41 @@ async function write(root: string, table: FixtureTable, rows: Row[], now: number
   if (rows.length > 0) await writeTable(store, rows, { now: () => now });
 }
 
+/**
+ * 30 batches of job `lakestream`, 2 s apart; every seventh (ids 7, 14, 21, 28) held only quarantined messages,
+ * so its latency, lag and source times are null as the processor writes them.
+ */
+function pipelineMetricsRows(now: number): Row[] {
+  return Array.from({ length: 30 }, (_, i) => {
+    const committed = now - (30 - i) * 2000;
+    const quarantineOnly = (i + 1) % 7 === 0;
+    const events = quarantineOnly ? 0 : 40 + ((i * 37) % 60);
+    const latency = 120 + ((i * 53) % 200);
+    const lag = 50 + (i % 5) * 20;
+    return {
+      batch_id: BigInt(i + 1),
+      job: "lakestream",
+      instance: "fixture-instance",
+      committed_at: ts(committed),
+      events: BigInt(events),
+      rows_out: BigInt(events * 2),
+      quarantined: quarantineOnly ? 1n : 0n,
+      duration_ms: BigInt(20 + (i % 7) * 5),
+      latency_ms: quarantineOnly ? null : BigInt(latency),
+      lag_ms: quarantineOnly ? null : BigInt(lag),
+      min_source_ts: quarantineOnly ? null : ts(committed - latency),
+      max_source_ts: quarantineOnly ? null : ts(committed - lag),
+      tables: JSON.stringify(
+        quarantineOnly ? { _quarantine: { upserts: 1, deletes: 0 } } : {
+          orders: { in: events, upserts: events, deletes: 0 },
+          sales_per_minute: { upserts: 1, deletes: 0 },
+        },
+      ),
+      replayed: false,
+    };
+  });
+}
+
 /** Writes the fixture lake under `root` (one folder per table), with data around `now`. */
 export async function createFixtureLake(root: string, now: number): Promise<FixtureOrder[]> {
   const orders = fixtureOrders(now);
@@ -272,14 +293,7 @@ export async function createFixtureLake(root: string, now: number): Promise<Fixt
         last_order_at: ts(Math.max(...mine.map((o) => o.at))),
       };
     }),
-    _pipeline_metrics: Array.from({ length: 30 }, (_, i) => ({
-      committed_at: ts(now - (30 - i) * 2000),
-      events: BigInt(40 + ((i * 37) % 60)),
-      duration_ms: BigInt(20 + (i % 7) * 5),
-      latency_ms: BigInt(120 + ((i * 53) % 200)),
-      lag_ms: BigInt(50 + (i % 5) * 20),
-      max_source_ts: ts(now - (30 - i) * 2000 - 150),
-    })),
+    _pipeline_metrics: pipelineMetricsRows(now),
     _quarantine: [
       quarantineRow(quarantineRecord(
         { topic: "lakestream.public.orders", partition: 0, offset: 4211 },

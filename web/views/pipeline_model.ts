@@ -8,15 +8,24 @@ import type { Row } from "../../pipeline/value/mod.ts";
 import type { BatchMetric, PipelineView, QuarantineItem, StatusView, TableStats } from "../protocol/mod.ts";
 import { millisOf, numberOf, textOf } from "./row_values.ts";
 
-/** `_pipeline_metrics` and the columns read from it; absent columns read as unknown. */
+/**
+ * `_pipeline_metrics` and the columns read from it; absent columns read as unknown. The processor upserts one
+ * row per batch keyed by `batch_id` (pipeline/stream/pipeline_tables.ts), yet the dashboard reads the table as
+ * append-only: a job commits a batch's row once (a replayed batch skips a table already holding it), so one
+ * job never rewrites a row. Another job reusing the table starts again at batch 1 and overwrites the old job's
+ * rows of the same ids: the model keeps only the newest job's batches, which makes those stale rows harmless.
+ */
 export const PIPELINE_METRICS_TABLE = {
   name: "_pipeline_metrics",
+  /** The processor's job name (null for rows without one). */
+  job: "job",
   /** When the batch committed. */
   at: "committed_at",
   events: "events",
   durationMs: "duration_ms",
-  /** End-to-end latency of the batch: source commit → Delta commit. */
+  /** End-to-end latency of the batch: source commit → Delta commit; null for a batch without events. */
   latencyMs: "latency_ms",
+  /** Newest source commit → Delta commit; null for a batch without events (only quarantined messages). */
   lagMs: "lag_ms",
   /** Newest source commit time in the batch: the data freshness. */
   sourceTs: "max_source_ts",
@@ -36,6 +45,7 @@ const QUARANTINE_SHOWN = 5;
 const RATE_WINDOW_MS = 60_000;
 
 interface Batch extends BatchMetric {
+  job: string | null;
   sourceTs: number | null;
 }
 
@@ -53,13 +63,18 @@ export class PipelineModel {
   #batches: Batch[] = [];
   #quarantine: QuarantineItem[] = [];
 
-  /** Adds batch rows (the metrics table is append-only; removed rows are compactions and change nothing). */
+  /**
+   * Adds batch rows (read as append-only, see {@linkcode PIPELINE_METRICS_TABLE}; removed rows change nothing).
+   * Only the batches of the job whose batch committed last are kept: when several jobs wrote the table, the
+   * figures are those of the one running now, never a sum over jobs.
+   */
   addBatches(rows: readonly Row[]): void {
     const M = PIPELINE_METRICS_TABLE;
     for (const row of rows) {
       const at = maybe(row, M.at, millisOf);
       if (at === null) continue;
       this.#batches.push({
+        job: textOf(row[M.job]),
         at,
         events: maybe(row, M.events, numberOf) ?? 0,
         durationMs: maybe(row, M.durationMs, numberOf),
@@ -69,6 +84,8 @@ export class PipelineModel {
       });
     }
     this.#batches.sort((a, b) => a.at - b.at);
+    const job = this.#batches.at(-1)?.job;
+    this.#batches = this.#batches.filter((b) => b.job === job);
     if (this.#batches.length > BATCHES_KEPT) this.#batches = this.#batches.slice(-BATCHES_KEPT);
   }
 
@@ -92,7 +109,8 @@ export class PipelineModel {
    */
   status(tables: readonly TableStats[], now: number, sourceAsOf: number | null): StatusView {
     const recent = this.#batches.filter((b) => b.at > now - RATE_WINDOW_MS && b.at <= now);
-    const last = this.#batches.at(-1);
+    // A batch of quarantined messages only has no lag: the last one measured stands.
+    const lagMs = this.#batches.findLast((b) => b.lagMs !== null)?.lagMs ?? null;
     const sourceTimes = this.#batches.map((b) => b.sourceTs).filter((t): t is number => t !== null);
     if (sourceAsOf !== null) sourceTimes.push(sourceAsOf);
     const commits = tables.map((t) => t.lastCommitAt).filter((t): t is number => t !== null);
@@ -102,7 +120,7 @@ export class PipelineModel {
       eventsPerSecond: this.#batches.length === 0
         ? null
         : Math.round(recent.reduce((n, b) => n + b.events, 0) / (RATE_WINDOW_MS / 1000)),
-      sourceLagMs: last?.lagMs ?? null,
+      sourceLagMs: lagMs,
       versions: Object.fromEntries(tables.map((t) => [t.name, t.version])),
     };
   }
@@ -117,7 +135,7 @@ export class PipelineModel {
     return {
       tables: [...tables],
       quarantine: { count: quarantine?.rows ?? this.#quarantine.length, latest: this.#quarantine },
-      batches: this.#batches.slice(-60).map(({ sourceTs: _, ...b }) => b),
+      batches: this.#batches.slice(-60).map(({ sourceTs: _, job: __, ...b }) => b),
       latencyP50: percentile(latencies, 50),
       latencyP95: percentile(latencies, 95),
     };
