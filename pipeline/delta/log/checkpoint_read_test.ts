@@ -109,6 +109,21 @@ Deno.test("loadSnapshot() works from a checkpoint whose earlier commits were cle
   });
 });
 
+Deno.test("loadSnapshot() says why the only checkpoint was skipped when no commits replace it", async () => {
+  const store = await goldenCopy("basic-with-inserts-deletes-checkpoint");
+  for (let v = 0; v < 10; v++) await store.delete(commitKey(v));
+  await store.put(
+    "_delta_log/00000000000000000010.checkpoint.parquet",
+    new TextEncoder().encode("not parquet"),
+  );
+  await assert.rejects(loadSnapshot(store), {
+    message: new RegExp(
+      '^Cannot load "memory://basic-with-inserts-deletes-checkpoint" at version 13: no usable checkpoint ' +
+        '\\(a checkpoint was skipped: Cannot read Parquet file "_delta_log/00000000000000000010\\.checkpoint\\.parquet"',
+    ),
+  });
+});
+
 Deno.test("loadSnapshot() reads a UUID-named JSON V2 checkpoint", async () => {
   const store = new MemoryStore({ url: "memory://v2json" });
   const line = (a: Action) => JSON.stringify(a);

@@ -8,7 +8,7 @@ import type { ObjectMeta, ObjectStore } from "../storage/object_store.ts";
 import type { Action, Metadata } from "./actions.ts";
 import { commitTime, ictEnablementVersion, monotonize } from "./commit_timestamps.ts";
 import { mapConcurrent } from "./map_concurrent.ts";
-import { parseActions } from "./replay.ts";
+import { readLogFile } from "./read_log_file.ts";
 
 /** One commit: its version, its actions and its commit time. */
 export interface Commit {
@@ -34,9 +34,7 @@ export async function readCommits(
   previousTime: number | null = null,
   concurrency = 16,
 ): Promise<Commit[]> {
-  const batches = await mapConcurrent(metas, concurrency, async ({ meta }) => {
-    return parseActions(new TextDecoder().decode(await store.get(meta.key)), meta.key);
-  });
+  const batches = await mapConcurrent(metas, concurrency, ({ meta }) => readLogFile(store, meta.key));
   const fileTimes = monotonize([
     ...(previousTime === null ? [] : [previousTime]),
     ...metas.map((m) => m.meta.lastModified),

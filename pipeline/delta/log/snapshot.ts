@@ -27,14 +27,8 @@ import { type CheckpointCandidate, listLog, type LogListing } from "./listing.ts
 import { commitKey } from "./log_path.ts";
 import { mapConcurrent } from "./map_concurrent.ts";
 import { checkReadable } from "./protocol_check.ts";
-import {
-  applyActions,
-  cloneState,
-  emptyState,
-  firstOccurrences,
-  parseActions,
-  type TableState,
-} from "./replay.ts";
+import { applyActions, cloneState, emptyState, firstOccurrences, type TableState } from "./replay.ts";
+import { readLogFile } from "./read_log_file.ts";
 import { TableNotFoundError } from "./table_not_found_error.ts";
 import { versionAtTimestamp } from "./time_travel.ts";
 
@@ -260,9 +254,14 @@ async function build(
   const plan = planCommits(listing, 0, version);
   if (!plan) {
     if (listing.from > 0) return null;
-    throw new Error(`Cannot load "${url}" at version ${version}: ${describeGap(listing, version)}`, {
-      cause: lastError ?? undefined,
-    });
+    // A skipped checkpoint's failure is the likelier explanation of the gap: say it.
+    const skipped = lastError ? ` (a checkpoint was skipped: ${(lastError as Error).message})` : "";
+    throw new Error(
+      `Cannot load "${url}" at version ${version}: ${describeGap(listing, version)}${skipped}`,
+      {
+        cause: lastError ?? undefined,
+      },
+    );
   }
   return await finish(store, listing, emptyState(), null, plan, version);
 }
@@ -327,7 +326,7 @@ async function finish(
 ): Promise<Snapshot> {
   const batches = await mapConcurrent(steps, READ_CONCURRENCY, async (step) => {
     const key = step.kind === "commit" ? step.meta.key : step.key;
-    const actions = parseActions(new TextDecoder().decode(await store.get(key)), key);
+    const actions = await readLogFile(store, key);
     return step.kind === "commit" ? actions : firstOccurrences(actions);
   });
   let lastCommit: Action[] | null = null;
@@ -360,10 +359,12 @@ async function versionTime(
   return commitTime(version, actions, fileTime, ictFrom, store.url);
 }
 
-/** The actions of one commit file; an Error naming the table and version when it is missing. */
-export async function readCommit(store: ObjectStore, version: number): Promise<Action[]> {
-  const key = commitKey(version);
-  return parseActions(new TextDecoder().decode(await store.get(key)), key);
+/**
+ * The actions of one commit file; a NotFoundError when it is missing, a SyntaxError naming the table and version
+ * when it is broken.
+ */
+export function readCommit(store: ObjectStore, version: number): Promise<Action[]> {
+  return readLogFile(store, commitKey(version));
 }
 
 /**

@@ -105,6 +105,19 @@ Deno.test("loadSnapshot() refuses an unknown reader feature, naming table, versi
   await assert.rejects(loadSnapshot(store), { message: /needs reader version 99/ });
 });
 
+Deno.test("loadSnapshot() names the table and version of a broken commit", async () => {
+  const { store, commit } = storeWithClock();
+  await commit(0, [protocol, { metaData: metadata() }, add("a")]);
+  await store.putIfAbsent(commitKey(1), new TextEncoder().encode('{"commitInfo":{}}\n{"add":{"path":"b",\n'));
+  await commit(2, [add("c")]);
+  await assert.rejects(loadSnapshot(store), {
+    name: "SyntaxError",
+    message:
+      /^Cannot read "memory:\/\/t" at version 1: Cannot parse line 2 of "_delta_log\/00000000000000000001\.json"/,
+  });
+  assert.equal((await loadSnapshot(store, { version: 0 })).files.length, 1);
+});
+
 Deno.test("loadSnapshot() ignores temp files and a corrupt or stale _last_checkpoint", async () => {
   const { store, commit } = storeWithClock();
   await commit(0, [protocol, { metaData: metadata() }, add("a")]);

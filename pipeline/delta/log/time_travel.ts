@@ -8,7 +8,7 @@ import type { ObjectStore } from "../storage/object_store.ts";
 import { commitTime, ictEnablementVersion, monotonize } from "./commit_timestamps.ts";
 import { listLog } from "./listing.ts";
 import { commitKey } from "./log_path.ts";
-import { parseActions } from "./replay.ts";
+import { readLogFile } from "./read_log_file.ts";
 import type { Snapshot } from "./snapshot.ts";
 
 /**
@@ -33,8 +33,7 @@ export async function versionAtTimestamp(
   }
   const ictFrom = ictEnablementVersion(latest.metadata);
   const ictTime = async (version: number) => {
-    const key = commitKey(version);
-    const actions = parseActions(new TextDecoder().decode(await store.get(key)), key);
+    const actions = await readLogFile(store, commitKey(version));
     return commitTime(version, actions, 0, ictFrom, url);
   };
   if (

@@ -7,7 +7,7 @@
  */
 import type { Action, CommitInfo } from "../log/actions.ts";
 import { commitKey } from "../log/log_path.ts";
-import { parseActions } from "../log/replay.ts";
+import { readLogFile } from "../log/read_log_file.ts";
 import { AlreadyExistsError, type ObjectStore } from "../storage/object_store.ts";
 import { ensurePutIfAbsent } from "../storage/put_if_absent_probe.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
@@ -85,8 +85,7 @@ export async function commitTransaction(store: ObjectStore, request: CommitReque
     if (version === 0) {
       throw new CommitConflictError(store.url, "table-exists", 0, "the table was created concurrently");
     }
-    const key = commitKey(version);
-    const winner = parseActions(new TextDecoder().decode(await store.get(key)), key);
+    const winner = await readLogFile(store, commitKey(version));
     const conflict = findConflict(request.footprint, winner);
     if (conflict) throw new CommitConflictError(store.url, conflict.kind, version, conflict.detail);
     version++;
