@@ -49,9 +49,15 @@ export interface LakeDashboardOptions {
   hub?: Partial<StreamHubOptions>;
   /** Called with errors of the background loop (one table failing to read does not stop the others). */
   onError?: (error: unknown) => void;
+  /** Called with notices, such as a table read again because its log could not be followed. @default console.warn */
+  log?: (message: string) => void;
 }
 
-type ResolvedOptions = LakeDashboardOptions & { now: () => number; onError: (e: unknown) => void };
+type ResolvedOptions = LakeDashboardOptions & {
+  now: () => number;
+  onError: (e: unknown) => void;
+  log: (message: string) => void;
+};
 
 const RESCAN_MISSING_MS = 2000;
 const HISTORY_SHOWN = 50;
@@ -91,6 +97,7 @@ export class LakeDashboard implements DashboardData {
       ...options,
       now: options.now ?? Date.now,
       onError: options.onError ?? ((e: unknown) => console.error("Dashboard lake reader:", e)),
+      log: options.log ?? ((message: string) => console.warn(message)),
     };
     const model = new DashboardModel();
     const epoch = options.hub?.epoch ?? crypto.randomUUID().slice(0, 8);
@@ -158,7 +165,8 @@ export class LakeDashboard implements DashboardData {
     const tailers = [...this.#tailers.values()].filter((t) => t.snapshot !== null || scanMissing);
     const results = await Promise.all(tailers.map(async (t) => {
       try {
-        return await t.poll();
+        // Checking that a quiet table is still the one read costs a request, so it runs at the rescan pace.
+        return await t.poll(scanMissing);
       } catch (e) {
         this.#opts.onError(
           new Error(`Cannot follow table "${t.name}" in "${this.#opts.lake}"`, { cause: e }),
@@ -169,6 +177,11 @@ export class LakeDashboard implements DashboardData {
     let changed = false;
     for (const changes of results) {
       for (const c of changes) {
+        if (c.reset !== undefined) {
+          this.#opts.log(
+            `Dashboard: reset table "${c.table}" in "${this.#opts.lake}": ${c.reset}`,
+          );
+        }
         this.#model.apply(c, live);
         changed = true;
       }

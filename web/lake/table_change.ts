@@ -12,6 +12,12 @@ export interface TableChange {
   operation: string | null;
   /** True for the table's state when first read (not a new commit: it produces no feed items). */
   initial: boolean;
+  /**
+   * Why the table was read again instead of followed commit by commit (its log was cleaned up past the version
+   * read, or the table was deleted or re-created); absent otherwise. `removed` then holds every row read before
+   * and `added` the table's state now (no rows when it is gone), so applying the change replaces the table.
+   */
+  reset?: string;
   removed: Row[];
   added: Row[];
 }

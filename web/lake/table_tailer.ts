@@ -6,21 +6,22 @@
  * @module
  */
 import {
-  type Action,
   type AddFile,
+  type Commit,
   commitKey,
-  extendSnapshot,
   fileKey,
   loadSnapshot,
   type Metadata,
   NotFoundError,
+  type ObjectMeta,
   type ObjectStore,
   parseSchema,
-  readCommit,
   readDataFile,
   type Snapshot,
+  type SnapshotUpdate,
   TableNotFoundError,
   type TableShape,
+  updateSnapshot,
 } from "../../pipeline/delta/mod.ts";
 import type { Row } from "../../pipeline/value/mod.ts";
 import type { TableStats } from "../protocol/mod.ts";
@@ -35,8 +36,6 @@ export interface TableTailerOptions {
   smallFileBytes?: number;
   /** Data files read at once. @default 4 */
   readConcurrency?: number;
-  /** Commits read per poll at most (the rest on the next poll). @default 100 */
-  maxCommitsPerPoll?: number;
 }
 
 async function mapLimited<T, R>(
@@ -64,16 +63,23 @@ function shapeOf(metadata: Metadata): TableShape {
   };
 }
 
+/** Whether two listings of one object are the same write (a re-created table rewrites its commit files). */
+function sameObject(a: ObjectMeta | null, b: ObjectMeta | null): boolean {
+  return a !== null && b !== null && a.size === b.size && a.lastModified === b.lastModified;
+}
+
 /** One followed table. */
 export class TableTailer {
   #snapshot: Snapshot | null = null;
   #shape: TableShape | null = null;
   #operation: string | null = null;
+  /** The commit file of the current version as first seen: if it changes or goes, the table may be new. */
+  #head: ObjectMeta | null = null;
   readonly #fileRows = new Map<string, Row[]>();
   readonly #opts: Required<TableTailerOptions>;
 
   constructor(readonly name: string, readonly store: ObjectStore, options: TableTailerOptions) {
-    this.#opts = { smallFileBytes: 8 * 2 ** 20, readConcurrency: 4, maxCommitsPerPoll: 100, ...options };
+    this.#opts = { smallFileBytes: 8 * 2 ** 20, readConcurrency: 4, ...options };
   }
 
   /** The current snapshot, or null before the table exists. */
@@ -86,15 +92,129 @@ export class TableTailer {
    * change; null when the table does not exist yet.
    */
   async open(): Promise<TableChange | null> {
-    let snapshot: Snapshot;
+    const snapshot = await this.#loadLatest();
+    return snapshot ? await this.#start(snapshot, []) : null;
+  }
+
+  /**
+   * Reads the commits after the current version: one change per commit, oldest first, reading only the data
+   * files they add. When the log cannot be followed from the current version (its next commits were cleaned up
+   * behind a checkpoint, or the table was deleted or re-created) the table is read again instead, as one
+   * change with `reset` saying why and `removed` holding every row read before. `verify` also checks, when
+   * there is nothing new, that the current version's commit file is still the one read (one HEAD request):
+   * a table re-created with fewer versions than before is otherwise only seen once it grows past them.
+   */
+  async poll(verify = false): Promise<TableChange[]> {
+    const base = this.#snapshot;
+    if (!base) {
+      const opened = await this.open();
+      return opened ? [opened] : [];
+    }
+    let update: SnapshotUpdate;
     try {
-      snapshot = await loadSnapshot(this.store);
+      update = await updateSnapshot(this.store, base);
+    } catch (e) {
+      if (e instanceof TableNotFoundError) return [await this.#reset(null, "its log is gone")];
+      // A commit listed a moment ago was deleted before it was read: the log is being cleaned up or removed.
+      if (e instanceof NotFoundError) {
+        return await this.#reload(base, `a commit file vanished (${e.message})`);
+      }
+      throw e;
+    }
+    if (update.reloaded) {
+      const fresh = update.snapshot;
+      return [
+        await this.#reset(
+          fresh,
+          fresh.metadata.id === base.metadata.id
+            ? `the commits after version ${base.version} were cleaned up (log cleanup behind a checkpoint)`
+            : `the table was re-created (table id ${base.metadata.id} became ${fresh.metadata.id})`,
+        ),
+      ];
+    }
+    if (update.commits.length > 0 || verify) {
+      const head = await this.store.head(commitKey(base.version));
+      if (!sameObject(head, this.#head)) {
+        const why = head === null ? "is gone" : "was rewritten";
+        return await this.#reload(base, `the commit file of version ${base.version} ${why}`, update);
+      }
+    }
+    return await this.#advance(update);
+  }
+
+  /** Applies the new commits of `update` (only the data files they add are read). */
+  async #advance(update: SnapshotUpdate): Promise<TableChange[]> {
+    if (update.commits.length === 0) return [];
+    const changes: TableChange[] = [];
+    for (const c of update.commits) changes.push(await this.#applyCommit(c));
+    this.#snapshot = update.snapshot;
+    this.#head = await this.store.head(commitKey(update.snapshot.version));
+    return changes;
+  }
+
+  async #loadLatest(): Promise<Snapshot | null> {
+    try {
+      return await loadSnapshot(this.store);
     } catch (e) {
       if (e instanceof TableNotFoundError) return null;
       throw e;
     }
+  }
+
+  /**
+   * The log around the current version changed under us: a table with the same id (log cleanup) goes on with
+   * `update` if there is one; a different or missing table is read again.
+   */
+  async #reload(base: Snapshot, why: string, update?: SnapshotUpdate): Promise<TableChange[]> {
+    const fresh = await this.#loadLatest();
+    if (fresh === null) return [await this.#reset(null, `${why} and the table no longer exists`)];
+    if (fresh.metadata.id !== base.metadata.id) {
+      return [
+        await this.#reset(
+          fresh,
+          `${why}: the table was re-created (table id ${base.metadata.id} became ${fresh.metadata.id})`,
+        ),
+      ];
+    }
+    if (fresh.version < base.version) {
+      return [await this.#reset(fresh, `${why} and the table went back to version ${fresh.version}`)];
+    }
+    // The same table: its log was only cleaned up (or the commit file copied), so reading on is right. When
+    // nothing new was listed but the table moved on meanwhile, the next poll reads those commits.
+    if (update && update.commits.length > 0) return await this.#advance(update);
+    if (fresh.version === base.version) this.#head = await this.store.head(commitKey(base.version));
+    return [];
+  }
+
+  /** Forgets what was read and starts again from `fresh` (null: the table is gone). */
+  async #reset(fresh: Snapshot | null, reason: string): Promise<TableChange> {
+    const base = this.#snapshot!;
+    const removed = [...this.#fileRows.values()].flat();
+    this.#fileRows.clear();
+    this.#operation = null;
+    if (fresh === null) {
+      this.#snapshot = null;
+      this.#shape = null;
+      this.#head = null;
+      return {
+        table: this.name,
+        version: base.version,
+        timestamp: base.timestamp,
+        operation: null,
+        initial: true,
+        reset: reason,
+        removed,
+        added: [],
+      };
+    }
+    return { ...await this.#start(fresh, removed), reset: `${reason}; read version ${fresh.version} afresh` };
+  }
+
+  /** Takes `snapshot` as the current state and reads its rows as one change. */
+  async #start(snapshot: Snapshot, removed: Row[]): Promise<TableChange> {
     this.#snapshot = snapshot;
     this.#shape = shapeOf(snapshot.metadata);
+    this.#head = await this.store.head(commitKey(snapshot.version));
     const plan = this.#opts.plan;
     let added: Row[] = [];
     if (plan?.mode === "keyed") {
@@ -108,41 +228,12 @@ export class TableTailer {
       timestamp: snapshot.timestamp,
       operation: null,
       initial: true,
-      removed: [],
+      removed,
       added,
     };
   }
 
-  /** Reads the commits after the current version: one change per commit, oldest first. */
-  async poll(): Promise<TableChange[]> {
-    const base = this.#snapshot;
-    if (!base) {
-      const opened = await this.open();
-      return opened ? [opened] : [];
-    }
-    const commits: { version: number; actions: Action[]; timestamp: number }[] = [];
-    for (let v = base.version + 1; commits.length < this.#opts.maxCommitsPerPoll; v++) {
-      let actions: Action[];
-      try {
-        actions = await readCommit(this.store, v);
-      } catch (e) {
-        if (e instanceof NotFoundError) break;
-        throw e;
-      }
-      const info = actions.find((a): a is Extract<Action, { commitInfo: unknown }> => "commitInfo" in a)
-        ?.commitInfo;
-      const timestamp = info?.inCommitTimestamp ?? info?.timestamp ??
-        (await this.store.head(commitKey(v)))?.lastModified ?? 0;
-      commits.push({ version: v, actions, timestamp });
-    }
-    if (commits.length === 0) return [];
-    const changes: TableChange[] = [];
-    for (const c of commits) changes.push(await this.#applyCommit(c));
-    this.#snapshot = extendSnapshot(base, commits);
-    return changes;
-  }
-
-  async #applyCommit(c: { version: number; actions: Action[]; timestamp: number }): Promise<TableChange> {
+  async #applyCommit(c: Commit): Promise<TableChange> {
     const removed: Row[] = [];
     const adds: AddFile[] = [];
     let operation: string | null = null;

@@ -6,7 +6,7 @@
  * @module
  */
 import { ECOMMERCE_TABLES } from "../../pipeline/catalog/mod.ts";
-import { Timestamp } from "../../pipeline/value/mod.ts";
+import { type Row, Timestamp } from "../../pipeline/value/mod.ts";
 import {
   applyPatch,
   type DashboardDoc,
@@ -80,7 +80,9 @@ export class DashboardModel {
   readonly #sales = new SalesModel();
   readonly #active = new ActiveCustomers();
   readonly #customers = new CustomerIndex();
-  readonly #pipeline = new PipelineModel();
+  #pipeline = new PipelineModel();
+  /** The newest rows of each append-only table (as many as its plan reads at start), to rebuild from on a reset. */
+  readonly #recent = new Map<string, Row[]>();
   #stats: TableStats[] = [];
   #dirty = new Set<ReplaceTopic>(REPLACE_TOPICS);
   #salesChanges: Record<string, SalesPoint | null> = {};
@@ -90,14 +92,21 @@ export class DashboardModel {
   #published: DashboardDoc = emptyDoc();
 
   /**
-   * Applies one commit of a table. `live` commits (after the initial read) also produce feed items.
+   * Applies one commit of a table. `live` commits (after the initial read) also produce feed items. A change
+   * with `reset` replaces what the table contributed (keyed tables: its `removed` rows are every row it had).
    */
   apply(change: TableChange, live: boolean): void {
     const plan = TABLE_PLANS.get(change.table);
     if (!plan) return;
     if (plan.mode === "append") {
-      if (change.table === PIPELINE_METRICS_TABLE.name) this.#pipeline.addBatches(change.added);
-      if (change.table === QUARANTINE_TABLE.name) this.#pipeline.addQuarantined(change.added);
+      const kept = change.reset === undefined ? this.#recent.get(change.table) ?? [] : [];
+      this.#recent.set(change.table, [...kept, ...change.added].slice(-(plan.recentRows ?? 100)));
+      if (change.reset === undefined) this.#addAppended(change.table, change.added);
+      else {
+        // The pipeline figures mix both append tables: rebuild them from what is kept of each.
+        this.#pipeline = new PipelineModel();
+        for (const [table, rows] of this.#recent) this.#addAppended(table, rows);
+      }
       this.#dirty.add("pipeline").add("status");
       return;
     }
@@ -149,6 +158,11 @@ export class DashboardModel {
       );
       this.#feed = [...this.#feed, ...items].slice(-FEED_LIMIT);
     }
+  }
+
+  #addAppended(table: string, rows: readonly Row[]): void {
+    if (table === PIPELINE_METRICS_TABLE.name) this.#pipeline.addBatches(rows);
+    if (table === QUARANTINE_TABLE.name) this.#pipeline.addQuarantined(rows);
   }
 
   /** Replaces the per-table log statistics. */
