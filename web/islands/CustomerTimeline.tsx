@@ -33,7 +33,7 @@ export default function CustomerTimeline(props: CustomerTimelineProps) {
 
   const { ltv } = history;
   return (
-    <div class="stack" data-testid="customer-history">
+    <div class="stack" role="group" aria-labelledby="customer-title" data-testid="customer-history">
       <section class="card" aria-labelledby="customer-title">
         <div class="card-head">
           <h2 id="customer-title">{history.name}</h2>

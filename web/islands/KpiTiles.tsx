@@ -14,7 +14,7 @@ export default function KpiTiles() {
     return <p class="empty" data-testid="kpi-empty">No sales in the lake yet.</p>;
   }
   return (
-    <div class="kpi-grid">
+    <div class="kpi-grid" role="group" aria-label="Key figures">
       {tiles.map((tile) => {
         const change = tile.previous === null
           ? null

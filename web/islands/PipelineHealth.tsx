@@ -29,7 +29,7 @@ export default function PipelineHealth() {
   const level = now === null || asOf === null ? null : freshnessLevel(now - asOf);
   const dash = "—";
   return (
-    <div class="stack">
+    <div class="stack" role="group" aria-label="Pipeline health">
       <section class="card" aria-labelledby="health-title" data-testid="pipeline-summary">
         <div class="card-head">
           <h2 id="health-title">Data freshness</h2>

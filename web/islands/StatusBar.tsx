@@ -26,6 +26,7 @@ export default function StatusBar() {
       class={`status-bar${connection === "reconnecting" ? " is-offline" : ""}`}
       role="status"
       aria-live="polite"
+      aria-label="Connection and data freshness"
     >
       <span class={pill.cls} data-testid="connection">
         <span class="pill-dot" aria-hidden="true"></span>

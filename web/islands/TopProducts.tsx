@@ -6,7 +6,7 @@ export default function TopProducts() {
   const { products, categories } = useTopic("top");
   const maxCategory = Math.max(0, ...categories.map((c) => Number(c.revenue)));
   return (
-    <div class="split">
+    <div class="split" role="group" aria-label="Top products and categories">
       <section class="card" aria-labelledby="top-products-title" data-testid="top-products">
         <h2 id="top-products-title">Top products</h2>
         {products.length === 0 ? <p class="empty">No product sales yet.</p> : (
