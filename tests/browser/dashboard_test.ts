@@ -1,10 +1,12 @@
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core): every page loads without console
  * errors and hydrates its islands, a commit written to the lake shows on the page within 1 s, the page recovers
- * after a server restart. Screenshots of each view go to tests/out/screenshots/ (not committed).
+ * after a server restart, every view meets WCAG AA text contrast and names its controls and islands.
+ * Screenshots of each view go to tests/out/screenshots/ (not committed).
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
+import { contrastFailures, unnamedElements } from "./accessibility_audit.ts";
 import { launchChromium } from "./chromium.ts";
 import { type DashboardServer, startDashboard } from "../../web/start_dashboard.ts";
 import { commitOrder, createFixtureLake, type FixtureOrder } from "../../web/testing/fixture_lake.ts";
@@ -74,7 +76,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname, fullPage: true });
 }
 
-Deno.test("every view loads without console errors, hydrates its islands and is screenshotted", async () => {
+Deno.test("every view loads without console errors, hydrates its islands, meets WCAG AA contrast, names its controls and is screenshotted", async () => {
   await withDashboard(async ({ server, browser }) => {
     const views: [string, string, { width: number; height: number }][] = [
       ["overview", "", LAPTOP],
@@ -96,6 +98,12 @@ Deno.test("every view loads without console errors, hydrates its islands and is 
       await page.waitForTimeout(300);
       await shot(page, name);
       assert.deepEqual(errors, [], `${name}: console errors`);
+      assert.deepEqual(await contrastFailures(page), [], `${name}: texts below WCAG AA contrast`);
+      assert.deepEqual(
+        await unnamedElements(page),
+        [],
+        `${name}: controls and islands without an accessible name`,
+      );
       await page.close();
     }
   });
@@ -171,6 +179,7 @@ Deno.test("the page shows it is reconnecting while the server is down and recove
     await server.shutdown();
     await page.waitForSelector('[data-testid="connection"]:has-text("Reconnecting")', { timeout: 10_000 });
     await shot(page, "reconnecting");
+    assert.deepEqual(await contrastFailures(page), [], "the stale page while reconnecting keeps AA contrast");
     server = await startDashboard({ lake: dir, port, pollMs: 500 });
     await page.waitForSelector('[data-testid="connection"]:not(:has-text("Reconnecting"))', {
       timeout: 20_000,
@@ -220,4 +229,40 @@ Deno.test("the customer page refreshes when the customer's history changes", asy
     assert.ok((await count()) >= Math.min(before + 1, 10));
     assert.deepEqual(errors, []);
   });
+});
+
+Deno.test("the accessibility audit flags low contrast through transparent layers and unnamed controls", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.setContent(`<body style="margin:0;background:#fff">
+      <p id="ok" style="color:#595959">4.5:1 grey on white passes</p>
+      <p id="grey" style="color:#777">#777 on white is 4.48:1</p>
+      <h1 style="font-size:24px;color:#949494">large text needs only 3:1</h1>
+      <div style="background:#000"><div style="background:rgba(255,255,255,0.5)">
+        <span id="veil" style="color:#fff">white on 50% white over black</span></div></div>
+      <p id="faded" style="color:rgba(0,0,0,0.3)">30% black text</p>
+      <p style="opacity:0.4">dimmed by opacity</p>
+      <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);color:#eee">sr only</span>
+      <p style="color:#fff">white on the white canvas</p>
+      <input placeholder="faint placeholder" style="color:#000" id="ph">
+      <button></button><button aria-label="Close">×</button><label>Name <input></label><input>
+    </body>`);
+    await page.addStyleTag({ content: "#ph::placeholder { color: #bbb; }" });
+    const failures = await contrastFailures(page);
+    assert.deepEqual(failures.map((f) => [f.text, f.required]), [
+      ["#777 on white is 4.48:1", 4.5],
+      ["white on 50% white over black", 4.5],
+      ["30% black text", 4.5],
+      ["dimmed by opacity", 4.5],
+      ["white on the white canvas", 4.5],
+      ["faint placeholder", 4.5],
+    ]);
+    assert.equal(failures[0].ratio, 4.48);
+    assert.equal(failures[1].background, "rgba(128, 128, 128, 1)");
+    // The placeholder names its field (HTML-AAM's last resort), so only the bare input and button lack a name.
+    assert.deepEqual(await unnamedElements(page), ["<button>", "<input>"]);
+  } finally {
+    await browser.close();
+  }
 });
