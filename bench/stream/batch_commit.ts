@@ -15,11 +15,15 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { DebeziumDecoder } from "../../pipeline/cdc/debezium_decoder.ts";
 import { MemoryLog, MemorySource } from "../../pipeline/cdc/source/memory_source.ts";
 import type { ObjectStore } from "../../pipeline/delta/storage/object_store.ts";
-import { createS3Client, type S3Settings, S3Store } from "../../pipeline/delta/storage/s3_store.ts";
+import {
+  createS3Client,
+  deleteS3Prefix,
+  type S3Settings,
+  S3Store,
+} from "../../pipeline/delta/storage/s3_store.ts";
 import { LocalStore } from "../../pipeline/delta/storage/local_store.ts";
 import { type Lake, openLake } from "../../pipeline/stream/lake.ts";
 import { StreamEngine } from "../../pipeline/stream/stream_engine.ts";
@@ -113,14 +117,7 @@ if (values.lake === "minio") {
     return traced(new S3Store({ ...s3, bucket: env.minio.bucket, prefix }, client), calls);
   });
   cleanUp = async () => {
-    for (;;) {
-      const res = await client.send(
-        new ListObjectsV2Command({ Bucket: env.minio.bucket, Prefix: `${root}/` }),
-      );
-      const keys = (res.Contents ?? []).flatMap((o) => o.Key ? [{ Key: o.Key }] : []);
-      if (keys.length === 0) break;
-      await client.send(new DeleteObjectsCommand({ Bucket: env.minio.bucket, Delete: { Objects: keys } }));
-    }
+    await deleteS3Prefix(client, env.minio.bucket, `${root}/`);
     client.destroy();
   };
 } else {

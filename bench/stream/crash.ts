@@ -15,8 +15,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { createS3Client, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
+import { createS3Client, deleteS3Prefix, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
 import { openStore } from "../../pipeline/delta/storage/open_store.ts";
 import { rowsDiffer, tableRows } from "../../pipeline/stream/_lake_rows.ts";
 import { OperatorSet } from "../../pipeline/stream/operators/mod.ts";
@@ -186,14 +185,7 @@ try {
   await deleteLoadTopics(kafka, prefix).catch((e) => log(`cleanup: ${e.message}`));
   const client = createS3Client(s3);
   try {
-    for (;;) {
-      const res = await client.send(
-        new ListObjectsV2Command({ Bucket: env.minio.bucket, Prefix: `${lakeRoot}/` }),
-      );
-      const keys = (res.Contents ?? []).flatMap((o) => o.Key ? [{ Key: o.Key }] : []);
-      if (keys.length === 0) break;
-      await client.send(new DeleteObjectsCommand({ Bucket: env.minio.bucket, Delete: { Objects: keys } }));
-    }
+    await deleteS3Prefix(client, env.minio.bucket, `${lakeRoot}/`);
   } finally {
     client.destroy();
   }

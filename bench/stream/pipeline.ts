@@ -20,10 +20,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { history } from "../../pipeline/delta/log/history.ts";
 import { openStore } from "../../pipeline/delta/storage/open_store.ts";
-import { createS3Client, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
+import { createS3Client, deleteS3Prefix, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
 import { OperatorSet } from "../../pipeline/stream/operators/mod.ts";
 import { stackEnv } from "../../scripts/stack/env.ts";
 import { writeSection } from "../results.ts";
@@ -190,14 +189,7 @@ async function cleanUp(): Promise<void> {
   for (const p of prefixes) await deleteLoadTopics(kafka, p).catch((e) => log(`cleanup ${p}: ${e.message}`));
   const client = createS3Client(s3);
   try {
-    for (;;) {
-      const res = await client.send(
-        new ListObjectsV2Command({ Bucket: env.minio.bucket, Prefix: `${lakeRoot}/` }),
-      );
-      const keys = (res.Contents ?? []).flatMap((o) => o.Key ? [{ Key: o.Key }] : []);
-      if (keys.length === 0) break;
-      await client.send(new DeleteObjectsCommand({ Bucket: env.minio.bucket, Delete: { Objects: keys } }));
-    }
+    await deleteS3Prefix(client, env.minio.bucket, `${lakeRoot}/`);
   } finally {
     client.destroy();
   }

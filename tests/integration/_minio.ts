@@ -5,15 +5,10 @@
  *
  * @module
  */
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-} from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteBucketCommand } from "@aws-sdk/client-s3";
 import { stackEnv, StackNotRunningError } from "../../scripts/stack/env.ts";
 import { defaultCacheDir } from "../../scripts/stack/paths.ts";
-import { createS3Client, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
+import { createS3Client, deleteS3Prefix, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
 
 /** A bucket on a running MinIO, emptied and removed (and a private server stopped) by `close`. */
 export interface TestMinio extends AsyncDisposable {
@@ -111,13 +106,7 @@ export async function openTestMinio(): Promise<TestMinio> {
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   const close = async () => {
     try {
-      // List from the start again after each deletion batch until the bucket is empty.
-      while (true) {
-        const res = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-        const keys = (res.Contents ?? []).flatMap((o) => o.Key ? [{ Key: o.Key }] : []);
-        if (keys.length === 0) break;
-        await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
-      }
+      await deleteS3Prefix(client, bucket, "");
       await client.send(new DeleteBucketCommand({ Bucket: bucket }));
     } finally {
       client.destroy();

@@ -10,10 +10,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { Kafka, logLevel } from "kafkajs";
 import { ECOMMERCE_TABLES, type TableDef } from "../../pipeline/catalog/mod.ts";
-import { createS3Client, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
+import { createS3Client, deleteS3Prefix, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
 import { openStore } from "../../pipeline/delta/storage/open_store.ts";
 import { rowsDiffer, tableRows } from "../../pipeline/stream/_lake_rows.ts";
 import { QUARANTINE } from "../../pipeline/stream/pipeline_tables.ts";
@@ -316,16 +315,7 @@ export async function openStreamRun(label: string): Promise<StreamRun> {
     await attempt("lake objects", async () => {
       const client = createS3Client(s3);
       try {
-        for (;;) {
-          const res = await client.send(
-            new ListObjectsV2Command({ Bucket: env.minio.bucket, Prefix: `${name}/` }),
-          );
-          const keys = (res.Contents ?? []).flatMap((o) => o.Key ? [{ Key: o.Key }] : []);
-          if (keys.length === 0) break;
-          await client.send(
-            new DeleteObjectsCommand({ Bucket: env.minio.bucket, Delete: { Objects: keys } }),
-          );
-        }
+        await deleteS3Prefix(client, env.minio.bucket, `${name}/`);
       } finally {
         client.destroy();
       }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { S3Store } from "../../pipeline/delta/storage/s3_store.ts";
+import { deleteS3Prefix, S3Store } from "../../pipeline/delta/storage/s3_store.ts";
 import { objectStoreContract } from "../../pipeline/delta/storage/object_store_contract.ts";
 import { probePutIfAbsent } from "../../pipeline/delta/storage/put_if_absent_probe.ts";
 import { openTestMinio } from "./_minio.ts";
@@ -29,6 +29,25 @@ Deno.test("S3Store keeps objects under its prefix and lists keys relative to it"
     await ab.put("_delta_log/00000000000000000000.json", new TextEncoder().encode("{}"));
     const keys = (await Array.fromAsync(a.list(""))).map((m) => m.key);
     assert.deepEqual(keys, ["_delta_log/00000000000000000000.json"]);
+  } finally {
+    a.client.destroy();
+    ab.client.destroy();
+  }
+});
+
+Deno.test("deleteS3Prefix() deletes every object under a prefix, past one listing page, and nothing else", async () => {
+  await using minio = await openTestMinio();
+  const a = new S3Store({ ...minio.settings, bucket: minio.bucket, prefix: "lake/a" });
+  const ab = new S3Store({ ...minio.settings, bucket: minio.bucket, prefix: "lake/ab" });
+  try {
+    const body = new Uint8Array([1]);
+    for (let i = 0; i < 1003; i += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, 1003 - i) }, (_, j) => a.put(`f/${i + j}`, body)));
+    }
+    await ab.put("kept", body);
+    assert.equal(await deleteS3Prefix(a.client, minio.bucket, "lake/a/"), 1003);
+    assert.deepEqual(await Array.fromAsync(a.list("")), []);
+    assert.deepEqual((await Array.fromAsync(ab.list(""))).map((m) => m.key), ["kept"]);
   } finally {
     a.client.destroy();
     ab.client.destroy();

@@ -1,5 +1,6 @@
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -63,6 +64,26 @@ export function createS3Client(settings: S3Settings): S3Client {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
+}
+
+/**
+ * Deletes every object of `bucket` under `prefix` ("" for the whole bucket), listing again from the start after
+ * each deletion round (at most 1000 keys each) until nothing is left; returns how many were deleted. Not atomic:
+ * objects written meanwhile under the prefix are deleted too, or left if they land after the last listing.
+ */
+export async function deleteS3Prefix(client: S3Client, bucket: string, prefix: string): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const res = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined }));
+    const keys = (res.Contents ?? []).flatMap((o) => o.Key ? [{ Key: o.Key }] : []);
+    if (keys.length === 0) return deleted;
+    const out = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
+    if (out.Errors?.length) {
+      const e = out.Errors[0];
+      throw new Error(`Cannot delete "${e.Key}" from bucket "${bucket}": ${e.Code} ${e.Message}`);
+    }
+    deleted += keys.length;
+  }
 }
 
 function statusOf(e: unknown): number | undefined {
