@@ -2,8 +2,8 @@
  * The stream processor's engine: exactly-once micro-batches from a change source into Delta tables.
  *
  * Exactly once = deterministic batches + idempotent per-table commits + restorable state:
- * 1. Batches: records are pulled until `maxBatchEvents` or `maxBatchMs` after the batch's first record; batch
- *    ids are 1, 2, … per job.
+ * 1. Batches: records are pulled until `maxBatchEvents` (after a start: `firstBatchEvents`, doubling per batch)
+ *    or `maxBatchMs` after the batch's first record; batch ids are 1, 2, … per job.
  * 2. Write-ahead: before any table commits batch b, `_checkpoints/<job>/offsets/<b>.json` is written with
  *    put-if-absent, holding b's start and end source checkpoints, record count and digest. This fixes b's
  *    range forever and fences: of two instances only one claims b; the other is stale and stops
@@ -95,6 +95,12 @@ export interface EngineOptions {
   instance?: string;
   /** Records per batch at most. @default 10000 */
   maxBatchEvents?: number;
+  /**
+   * Records in the first batch after the engine opens at most; each next batch may hold twice as many, up to
+   * `maxBatchEvents`. A backlog's first commit (and the first rows a dashboard shows) then comes after a small
+   * batch instead of a full one. @default 1000
+   */
+  firstBatchEvents?: number;
   /** Latency budget of a batch from its first record. @default 200 */
   maxBatchMs?: number;
   /** How long one pull waits for a first record before the engine reports idle. @default 500 */
@@ -180,6 +186,8 @@ export class StreamEngine {
   #previousStateBatch: number;
   #stateAt: number;
   #closed = false;
+  /** Batches committed since the engine opened (the slow start of `firstBatchEvents`). */
+  #batchesSinceOpen = 0;
   /** The last batch's metrics commit, running in the background (see #process). */
   #tail: Promise<void> = Promise.resolve();
 
@@ -376,8 +384,10 @@ export class StreamEngine {
    */
   async step(stop?: AbortSignal): Promise<StepResult> {
     if (this.#closed) throw new Error(`Cannot run job "${this.job}": the engine is closed`);
+    const max = this.#o.maxBatchEvents ?? 10_000;
+    const first = this.#o.firstBatchEvents ?? 1000;
     const pending = await pullBatch(await this.#openSource(), {
-      maxEvents: this.#o.maxBatchEvents ?? 10_000,
+      maxEvents: Math.min(max, first * 2 ** Math.min(this.#batchesSinceOpen, 30)),
       maxBatchMs: this.#o.maxBatchMs ?? 200,
       idleWaitMs: this.#o.idleWaitMs ?? 500,
       now: this.#mono,
@@ -419,6 +429,7 @@ export class StreamEngine {
     const info = await this.#process(batch, pending, false, claimed);
     this.#position = end;
     this.#lastBatch = batch;
+    this.#batchesSinceOpen++;
     const every = this.#o.stateEveryBatches ?? 100;
     const everyMs = this.#o.stateEveryMs ?? 30_000;
     if (batch - this.#stateBatch >= every || this.#mono() - this.#stateAt >= everyMs) await this.saveState();

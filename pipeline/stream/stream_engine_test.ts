@@ -67,6 +67,25 @@ Deno.test("StreamEngine after a graceful stop reopens with nothing to replay and
   await assertLakeEquals(lake, expected(events));
 });
 
+Deno.test("StreamEngine starts with firstBatchEvents and doubles each batch up to maxBatchEvents", async () => {
+  const events = history(1);
+  const log = logOf(events);
+  const lake = memoryLake();
+  const engine = await StreamEngine.open(
+    options(lake, log, { firstBatchEvents: 5, maxBatchEvents: 40, maxBatchMs: 200 }),
+  );
+  const sizes: number[] = [];
+  for (;;) {
+    const step = await engine.step();
+    if (step.kind === "idle") break;
+    sizes.push(step.info.records);
+  }
+  await engine.close();
+  assert.ok(events.length > 5 + 10 + 20 + 40, `${events.length} events fill the slow start`);
+  assert.deepEqual(sizes.slice(0, 5), [5, 10, 20, 40, 40]);
+  await assertLakeEquals(lake, expected(events));
+});
+
 Deno.test("StreamEngine with a stop signal commits the records gathered so far", async () => {
   const events = history(3);
   const log = logOf(events.slice(0, 10));
