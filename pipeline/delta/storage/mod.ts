@@ -13,6 +13,7 @@ export {
 } from "./object_store.ts";
 export { MemoryStore, type MemoryStoreOptions } from "./memory_store.ts";
 export { LocalStore } from "./local_store.ts";
+export { CachedStore, FileCache } from "./cached_store.ts";
 export {
   createS3Client,
   type S3Settings,
