@@ -250,7 +250,7 @@ const body = [
   `(bench/stream/load_stream.ts), released one batch at a time; the lake on ${
     values.lake === "minio" ? "MinIO (the local stack, loopback)" : "local disk"
   }. Time = \`engine.step()\` with the batch ready (operators, Parquet, every table's commit, the metrics row, ` +
-  `the WAL entry and commit marker), after ${CUSTOMERS.toLocaleString("en-US")} customers and the catalog ` +
+  `and the WAL entry), after ${CUSTOMERS.toLocaleString("en-US")} customers and the catalog ` +
   `(initial load ${(initialMs / 1000).toFixed(1)} s, first batch ${
     firstCommitMs.toFixed(0)
   } ms). *Chain* = ` +
