@@ -283,6 +283,8 @@ export class StreamEngine {
       await engine.close({ saveState: false });
       throw e;
     }
+    // The tables load while the source connects and the first batch is gathered.
+    for (const sink of engine.sinks.values()) sink.preload();
     return engine;
   }
 

@@ -47,6 +47,7 @@ export class TableSink {
   readonly #options: TableSinkOptions;
   /** Undefined until loaded; null while the table does not exist. */
   #snapshot: Snapshot | null | undefined;
+  #loading: Promise<Snapshot | null> | null = null;
   #stale = false;
 
   constructor(store: ObjectStore, table: OutputTable, options: TableSinkOptions) {
@@ -61,6 +62,17 @@ export class TableSink {
   }
 
   /** Loads the table's latest snapshot (on first use, and after a conflict). */
+  /**
+   * Starts loading the table's snapshot in the background, so the first commit does not wait for it (a failed
+   * load fails that commit, which then loads again).
+   */
+  preload(): void {
+    if (this.#snapshot !== undefined || this.#loading !== null) return;
+    const loading = this.reload();
+    loading.catch(() => {}); // awaited by the first commit
+    this.#loading = loading;
+  }
+
   async reload(): Promise<Snapshot | null> {
     this.#stale = false;
     return this.#snapshot = await loadSnapshotOrNull(this.store);
@@ -89,8 +101,11 @@ export class TableSink {
   ): Promise<SinkResult> {
     const max = this.#options.maxAttempts ?? 10;
     let conflicts = 0;
-    if (this.#snapshot === undefined) await this.reload();
-    else if (this.#stale) {
+    if (this.#snapshot === undefined) {
+      const loading = this.#loading;
+      this.#loading = null;
+      await (loading ?? this.reload());
+    } else if (this.#stale) {
       this.#stale = false;
       if (this.#snapshot !== null) {
         this.#snapshot = (await updateSnapshot(this.store, this.#snapshot)).snapshot;

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { MemoryStore } from "../delta/storage/memory_store.ts";
+import type { ObjectMeta } from "../delta/storage/object_store.ts";
+import type { OutputTable } from "./operators/operator.ts";
+import { TableSink } from "./table_sink.ts";
+
+const TABLE: OutputTable = {
+  name: "t",
+  schema: { type: "struct", fields: [{ name: "id", type: "long", nullable: false, metadata: {} }] },
+  key: ["id"],
+};
+
+/** A memory store counting its listings, failing them while `failLists` is set. */
+class ListingStore extends MemoryStore {
+  lists = 0;
+  failLists = false;
+  override list(prefix: string, options?: { startAfter?: string }): AsyncIterable<ObjectMeta> {
+    this.lists++;
+    if (this.failLists) throw new Error("listing refused");
+    return super.list(prefix, options);
+  }
+}
+
+Deno.test("TableSink.preload() loads the table once, for the first commit; a batch already held is skipped", async () => {
+  const store = new ListingStore();
+  const sink = new TableSink(store, TABLE, { appId: "job", changeDataFeed: false });
+  sink.preload();
+  sink.preload();
+  const first = await sink.commit(1, { upserts: [{ id: 1n }], deletes: [] });
+  assert.equal(first.version, 0);
+  assert.equal(store.lists, 1, "one load, shared by both preloads and the commit");
+  const again = await sink.commit(1, { upserts: [{ id: 1n }], deletes: [] });
+  assert.ok(again.skipped);
+});
+
+Deno.test("TableSink: a failed preload fails the first commit, and the next commit loads again", async () => {
+  const store = new ListingStore();
+  const sink = new TableSink(store, TABLE, { appId: "job", changeDataFeed: false });
+  store.failLists = true;
+  sink.preload();
+  await assert.rejects(sink.commit(1, { upserts: [{ id: 1n }], deletes: [] }), /listing refused/);
+  store.failLists = false;
+  const r = await sink.commit(1, { upserts: [{ id: 1n }], deletes: [] });
+  assert.equal(r.version, 0);
+});
