@@ -116,6 +116,16 @@ Deno.test("compileConverter() decodes strings, semantic strings, bytes, floats a
     "6f9619ff-8b86-d011-b42d-00c04fc964ff",
   );
   assert.equal(convert({ type: "string", name: "io.debezium.data.Json" }, '{"a": [1, 2]}'), '{"a": [1, 2]}');
+  const status = {
+    type: "string",
+    name: "io.debezium.data.Enum",
+    parameters: { allowed: "pending,shipped,delivered" },
+  } as const;
+  assert.equal(convert(status, "shipped"), "shipped");
+  assert.equal(
+    convert({ type: "string", name: "io.debezium.data.EnumSet", parameters: { allowed: "a,b,c" } }, "a,c"),
+    "a,c",
+  );
   assert.deepEqual(convert({ type: "bytes" }, "AQID"), new Uint8Array([1, 2, 3]));
   assert.deepEqual(convert({ type: "bytes", name: "io.debezium.data.Bits" }, "AQ=="), new Uint8Array([1]));
   assert.ok(Number.isNaN(convert({ type: "float64" }, "NaN") as number));

@@ -33,17 +33,23 @@ const COLUMNS = `
   big bigint,
   flag boolean,
   dbl double precision,
-  small smallint`;
+  small smallint,
+  m money`;
 
-/** Rows with edge values: int64 near ±2^63, 20-digit decimals, leap days, microseconds, unicode, nulls. */
+/**
+ * Rows with edge values: int64 near ±2^63, 20-digit decimals, money, leap days, microseconds, unicode, nulls.
+ * A money value beyond 2^53 cents only in the streamed update: Debezium 3.2's snapshot reads money through a
+ * double (debezium/dbz#2100, fixed upstream after the version pinned here).
+ */
 const ROWS = [
   `(9223372036854775806, 12345678901234.56789, 9999999999999999.99, 3.14159265358979323846264338327950288,
     '2024-02-29 23:59:59.999999+05:30', '1999-12-31 23:59:59.123456', '2038-01-19 03:14:07.999', '2024-02-29',
     '23:59:59.999999', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '{"a": [1, 2.5, "x"], "é": null}',
-    '\\x00ff10', '{1,-2,2147483647}', '{"a","b c","ünï"}', -9223372036854775807, true, 1.5e300, -32768)`,
+    '\\x00ff10', '{1,-2,2147483647}', '{"a","b c","ünï"}', -9223372036854775807, true, 1.5e300, -32768,
+    1234567.89)`,
   `(2, -0.00001, 0.10, -12.5, '1970-01-01 00:00:00+00', '1900-01-01 00:00:00', '1970-01-01 00:00:00.001',
-    '0001-01-01', '00:00:00', '00000000-0000-0000-0000-000000000000', '[]', '\\x', '{}', '{}', 0, false, -0.25, 0)`,
-  `(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+    '0001-01-01', '00:00:00', '00000000-0000-0000-0000-000000000000', '[]', '\\x', '{}', '{}', 0, false, -0.25, 0, -0.01)`,
+  `(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
 ];
 
 /** The database's own rendering of each column, in the lake's JSON value encoding. */
@@ -54,7 +60,8 @@ const EXPECTED_SQL = (table: string) =>
   to_char(ts, 'YYYY-MM-DD"T"HH24:MI:SS.US') AS ts, to_char(ts3, 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS ts3,
   d::text AS d, to_char(t, 'HH24:MI:SS.US') AS t, u::text AS u, j::text AS j,
   translate(encode(b, 'base64'), E'\\n', '') AS b, array_to_json(ints)::text AS ints,
-  array_to_json(texts)::text AS texts, big::text AS big, flag, dbl::float8 AS dbl, small
+  array_to_json(texts)::text AS texts, big::text AS big, flag, dbl::float8 AS dbl, small,
+  m::numeric::text AS m
   FROM ${table} WHERE id = $1`;
 
 function expectedJson(row: Record<string, unknown>): Record<string, JsonValue> {
@@ -153,7 +160,8 @@ Deno.test("PostgreSQL → Debezium → Kafka → KafkaSource decodes every colum
     // Streaming: insert, update, delete (with its tombstone).
     await client.query(`INSERT INTO ${table} VALUES ${ROWS[2]}`);
     await client.query(
-      `UPDATE ${table} SET n_money = 0.01, texts = '{"z"}', ts_tz = '2030-06-01 12:00:00.5+00' WHERE id = 2`,
+      `UPDATE ${table} SET n_money = 0.01, texts = '{"z"}', ts_tz = '2030-06-01 12:00:00.5+00',
+      m = 92233720368547758.07 WHERE id = 2`,
     );
     const updated = expectedJson((await client.query(EXPECTED_SQL(table), [2])).rows[0]);
     await client.query(`DELETE FROM ${table} WHERE id = 9223372036854775806`);
