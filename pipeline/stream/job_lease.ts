@@ -17,6 +17,7 @@
  */
 import { AlreadyExistsError, NotFoundError, type ObjectStore } from "../delta/storage/object_store.ts";
 import { batchName, parseBatchName } from "./wal_entry.ts";
+import { delay } from "./delay.ts";
 
 /** Options of {@linkcode JobLease}. */
 export interface JobLeaseOptions {
@@ -32,19 +33,6 @@ interface Beat {
   instance: string;
   at: number;
   released: boolean;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** The lease of one job, as seen by one instance. */
@@ -136,7 +124,7 @@ export class JobLease {
     for (let first = true; !signal.aborted; first = false) {
       if (await this.tryAcquire()) return true;
       if (first) onWait?.();
-      await sleep(Math.max(50, Math.floor(this.#ttl / 4)), signal);
+      await delay(Math.max(50, Math.floor(this.#ttl / 4)), signal);
     }
     return false;
   }

@@ -27,6 +27,7 @@ import { vacuumTable } from "../delta/write/vacuum_table.ts";
 import { type Logger, silentLogger } from "./logger.ts";
 import type { StreamMetrics } from "./stream_metrics.ts";
 import type { TableSink } from "./table_sink.ts";
+import { delay } from "./delay.ts";
 
 /** Policies of {@linkcode LakeHealth}. */
 export interface LakeHealthOptions {
@@ -53,19 +54,6 @@ export interface LakeHealthOptions {
 interface TableHealth {
   checkpointVersion: number | null;
   vacuumedAt: number;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** The background maintenance of the tables a running engine writes. */
@@ -96,7 +84,7 @@ export class LakeHealth {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await this.runOnce(signal);
-      await sleep(this.#o.intervalMs ?? 5000, signal);
+      await delay(this.#o.intervalMs ?? 5000, signal);
     }
   }
 

@@ -18,6 +18,7 @@ import { type BatchInfo, type EngineOptions, StreamEngine } from "./stream_engin
 import { FencedError } from "./fenced_error.ts";
 import { JobLease } from "./job_lease.ts";
 import { StreamMetrics } from "./stream_metrics.ts";
+import { delay } from "./delay.ts";
 
 /** Options of {@linkcode runStream}. */
 export interface RunStreamOptions {
@@ -117,19 +118,6 @@ async function renewLease(
       if (performance.now() - renewedAt > lease.ttlMs) return lost.abort();
     }
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**
