@@ -104,12 +104,7 @@ let lake: Lake;
 let cleanUp = async () => {};
 if (values.lake === "minio") {
   const env = stackEnv({ services: ["minio"] });
-  const s3: S3Settings = {
-    endpoint: env.minio.endpoint,
-    accessKeyId: env.minio.accessKeyId,
-    secretAccessKey: env.minio.secretAccessKey,
-    region: env.minio.region,
-  };
+  const s3: S3Settings = env.minio;
   const client = createS3Client(s3);
   const root = `bench-batch-${id}`;
   lake = openLake(`s3://${env.minio.bucket}/${root}`, (uri) => {

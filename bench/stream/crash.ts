@@ -39,12 +39,7 @@ const { values } = parseArgs({
 const KILLS = Number(values.kills);
 
 const env = stackEnv({ services: ["kafka", "minio"] });
-const s3: S3Settings = {
-  endpoint: env.minio.endpoint,
-  accessKeyId: env.minio.accessKeyId,
-  secretAccessKey: env.minio.secretAccessKey,
-  region: env.minio.region,
-};
+const s3: S3Settings = env.minio;
 const id = Date.now().toString(36);
 const prefix = `bench_crash_${id}`;
 const lakeRoot = `bench-crash-${id}`;

@@ -70,12 +70,7 @@ const SPARK = !values["no-spark"];
 const SPARK_TIMEOUT_MS = 90 * 60_000;
 
 const env = stackEnv({ services: ["kafka", "minio"] });
-const s3: S3Settings = {
-  endpoint: env.minio.endpoint,
-  accessKeyId: env.minio.accessKeyId,
-  secretAccessKey: env.minio.secretAccessKey,
-  region: env.minio.region,
-};
+const s3: S3Settings = env.minio;
 const id = Date.now().toString(36);
 const lakeRoot = `bench-stream-${id}`;
 const scratch = await Deno.makeTempDir({ prefix: "bench-stream-" });

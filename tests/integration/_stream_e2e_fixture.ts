@@ -43,6 +43,7 @@ import {
 import { type FakerReport, runFaker } from "../../scripts/faker/mod.ts";
 import type { Operation } from "../../scripts/faker/operation.ts";
 import { deleteConnector, openPostgres, type PostgresConfig, runSetup } from "../../scripts/setup/mod.ts";
+import { dropRunDatabase } from "./_pg_run.ts";
 import { type StackEnv, stackEnv } from "../../scripts/stack/env.ts";
 
 /** What a faker run wrote, with what the lake must show for it. */
@@ -258,12 +259,7 @@ export async function openStreamRun(label: string): Promise<StreamRun> {
     encodeURIComponent(pg.password)
   }@${pg.host}:${pg.port}/${name}`;
   const names = { name: name.replaceAll("_", "-"), topicPrefix: name, slot: name, publication: name };
-  const s3: S3Settings = {
-    endpoint: env.minio.endpoint,
-    accessKeyId: env.minio.accessKeyId,
-    secretAccessKey: env.minio.secretAccessKey,
-    region: env.minio.region,
-  };
+  const s3: S3Settings = env.minio;
   const kafka = new Kafka({ clientId: name, brokers: env.kafka.brokers, logLevel: logLevel.NOTHING });
   const topic = (def: TableDef) => `${name}.public.${def.source.toLowerCase()}`;
 
@@ -277,27 +273,7 @@ export async function openStreamRun(label: string): Promise<StreamRun> {
       }
     };
     await attempt("connector", () => deleteConnector(env.connect.url, names.name));
-    await attempt("database", async () => {
-      const admin = openPostgres({ ...pg, database: "postgres" });
-      try {
-        // The slot stays active for a moment after the connector is deleted.
-        for (let i = 0; i < 100; i++) {
-          const [slot] = await admin.query<{ active: boolean }>(
-            "SELECT active FROM pg_replication_slots WHERE slot_name = ?",
-            [name],
-          );
-          if (!slot) break;
-          if (!slot.active) {
-            await admin.query("SELECT pg_drop_replication_slot(?)", [name]);
-            break;
-          }
-          await sleep(200);
-        }
-        await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await admin.close();
-      }
-    });
+    await attempt("database", () => dropRunDatabase(pg, name));
     await attempt("topics and groups", async () => {
       const admin = kafka.admin();
       await admin.connect();

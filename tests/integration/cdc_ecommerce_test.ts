@@ -11,6 +11,7 @@ import type { ChangeEvent } from "../../pipeline/cdc/change_event.ts";
 import { KafkaSource } from "../../pipeline/cdc/source/kafka_source.ts";
 import { toJsonValue } from "../../pipeline/value/mod.ts";
 import { deleteConnector, openPostgres, type PostgresConfig, runSetup } from "../../scripts/setup/mod.ts";
+import { dropRunDatabase } from "./_pg_run.ts";
 import { stackEnv } from "../../scripts/stack/env.ts";
 import { deleteTopics, kafkaClient } from "./cdc_kafka_fixture.ts";
 
@@ -98,24 +99,7 @@ Deno.test("KafkaSource decodes the e-commerce tables setup captures into the cat
   } finally {
     await source?.close();
     await deleteConnector(env.connect.url, names.name).catch(() => undefined);
-    const admin = openPostgres({ ...pg, database: "postgres" });
-    try {
-      for (let i = 0; i < 50; i++) {
-        const [slot] = await admin.query<{ active: boolean }>(
-          "SELECT active FROM pg_replication_slots WHERE slot_name = ?",
-          [run],
-        );
-        if (!slot) break;
-        if (!slot.active) {
-          await admin.query("SELECT pg_drop_replication_slot(?)", [run]);
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      await admin.exec(`DROP DATABASE IF EXISTS ${run} WITH (FORCE)`);
-    } finally {
-      await admin.close();
-    }
+    await dropRunDatabase(pg, run);
     await deleteTopics(kafka, run);
   }
 });

@@ -22,6 +22,7 @@ import {
 } from "../../scripts/setup/mod.ts";
 import { checkSourceDbContract } from "../../scripts/setup/db/source_db_contract.ts";
 import { createExecutor, runFaker, StaleModelError } from "../../scripts/faker/mod.ts";
+import { dropRunDatabase } from "./_pg_run.ts";
 
 const env = stackEnv();
 const run = `it_setup_${crypto.randomUUID().slice(0, 8)}`;
@@ -82,25 +83,7 @@ async function cleanUp(): Promise<void> {
     if (e?.$metadata?.httpStatusCode !== 404) console.error(`cleanup: bucket ${bucket}: ${e.message}`);
   });
   s3.destroy();
-  const admin = openPostgres({ ...pg, database: "postgres" });
-  try {
-    // The slot stays active for a moment after the connector is deleted.
-    for (let i = 0; i < 50; i++) {
-      const [slot] = await admin.query<{ active: boolean }>(
-        "SELECT active FROM pg_replication_slots WHERE slot_name = ?",
-        [run],
-      );
-      if (!slot) break;
-      if (!slot.active) {
-        await admin.query("SELECT pg_drop_replication_slot(?)", [run]);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    await admin.exec(`DROP DATABASE IF EXISTS ${run} WITH (FORCE)`);
-  } finally {
-    await admin.close();
-  }
+  await dropRunDatabase(pg, run);
   const ka = kafka.admin();
   await ka.connect();
   try {

@@ -17,6 +17,8 @@ import { OperatorSet } from "../../pipeline/stream/operators/mod.ts";
 import { PIPELINE_METRICS, QUARANTINE } from "../../pipeline/stream/pipeline_tables.ts";
 import { runFaker } from "../../scripts/faker/mod.ts";
 import { deleteConnector, openPostgres, type PostgresConfig, runSetup } from "../../scripts/setup/mod.ts";
+import { dropRunDatabase } from "./_pg_run.ts";
+import { deleteTopics } from "./cdc_kafka_fixture.ts";
 import { stackEnv } from "../../scripts/stack/env.ts";
 
 const MAIN = new URL("../../pipeline/stream/main.ts", import.meta.url).pathname;
@@ -197,31 +199,6 @@ Deno.test("stream processor on Kafka: one instance mirrors PostgreSQL; two with 
 
 async function cleanUp(connectUrl: string, connector: string, pg: PostgresConfig, run: string, kafka: Kafka) {
   await deleteConnector(connectUrl, connector).catch((e) => console.error(`cleanup: ${e.message}`));
-  const admin = openPostgres({ ...pg, database: "postgres" });
-  try {
-    // The slot stays active for a moment after the connector is deleted.
-    for (let i = 0; i < 50; i++) {
-      const [slot] = await admin.query<{ active: boolean }>(
-        "SELECT active FROM pg_replication_slots WHERE slot_name = ?",
-        [run],
-      );
-      if (!slot) break;
-      if (!slot.active) {
-        await admin.query("SELECT pg_drop_replication_slot(?)", [run]);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    await admin.exec(`DROP DATABASE IF EXISTS ${run} WITH (FORCE)`);
-  } finally {
-    await admin.close();
-  }
-  const ka = kafka.admin();
-  await ka.connect();
-  try {
-    const topics = (await ka.listTopics()).filter((t) => t.startsWith(`${run}.`));
-    if (topics.length > 0) await ka.deleteTopics({ topics });
-  } finally {
-    await ka.disconnect();
-  }
+  await dropRunDatabase(pg, run);
+  await deleteTopics(kafka, `${run}.`);
 }
