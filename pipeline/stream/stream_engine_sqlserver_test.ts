@@ -3,7 +3,12 @@
  * re-reads exact LSN ranges, and a range SQL Server's cleanup job already removed fails recovery clearly.
  */
 import assert from "node:assert/strict";
-import { type CaptureInstance, type CdcRow, RecordedCdcClient } from "../cdc/source/sqlserver/mod.ts";
+import {
+  type CaptureInstance,
+  type CdcRow,
+  RecordedCdcClient,
+  type SqlColumn,
+} from "../cdc/source/sqlserver/mod.ts";
 import type { SqlServerSource } from "../cdc/source/sqlserver/mod.ts";
 import type { ChangeEvent } from "../cdc/change_event.ts";
 import { sqlServerPosition } from "../cdc/source_position.ts";
@@ -16,6 +21,15 @@ import { type EngineOptions, StreamEngine } from "./stream_engine.ts";
 import type { Lake } from "./lake.ts";
 
 const CUSTOMERS: CaptureInstance = { name: "dbo_Customers", sourceSchema: "dbo", sourceTable: "Customers" };
+/** The captured columns as SQL Server's metadata reports them. */
+const CUSTOMER_COLUMNS: SqlColumn[] = [
+  { name: "CustomerID", ordinal: 1, type: "int", precision: 10, scale: 0 },
+  { name: "Name", ordinal: 2, type: "nvarchar", precision: 0, scale: 0 },
+  { name: "Email", ordinal: 3, type: "nvarchar", precision: 0, scale: 0 },
+  { name: "PhoneNumber", ordinal: 4, type: "varchar", precision: 0, scale: 0 },
+  { name: "CreatedAt", ordinal: 5, type: "datetime2", precision: 27, scale: 7 },
+  { name: "UpdatedAt", ordinal: 6, type: "datetime2", precision: 27, scale: 7 },
+];
 const lsn = (tx: number, n = 0) =>
   `0000002b:${tx.toString(16).padStart(8, "0")}:${n.toString(16).padStart(4, "0")}`;
 
@@ -25,8 +39,8 @@ function customer(id: number, name: string) {
     Name: name,
     Email: `c${id}@example.com`,
     PhoneNumber: null,
-    CreatedAt: "2025-07-26T10:15:00.1234567",
-    UpdatedAt: "2025-07-26T10:15:00.1234567",
+    CreatedAt: "2025-07-26 10:15:00.1234567",
+    UpdatedAt: "2025-07-26 10:15:00.1234567",
   };
 }
 
@@ -64,7 +78,7 @@ async function drain(engine: StreamEngine, steps = Infinity): Promise<void> {
 }
 
 Deno.test("StreamEngine over SQL Server CDC: a crash mid-run recovers exact LSN ranges; the table is what the operators make of every change", async () => {
-  const client = new RecordedCdcClient([CUSTOMERS]);
+  const client = new RecordedCdcClient([CUSTOMERS], { [CUSTOMERS.name]: CUSTOMER_COLUMNS });
   const crashed = memoryLake();
   // Snapshot of the empty tables first, then the changes arrive.
   let engine = await StreamEngine.open(options(crashed, client));
@@ -99,7 +113,7 @@ Deno.test("StreamEngine over SQL Server CDC: a crash mid-run recovers exact LSN 
 });
 
 Deno.test("StreamEngine over SQL Server CDC: recovery names the job, batch and range when cleanup removed them", async () => {
-  const client = new RecordedCdcClient([CUSTOMERS]);
+  const client = new RecordedCdcClient([CUSTOMERS], { [CUSTOMERS.name]: CUSTOMER_COLUMNS });
   const lake = memoryLake();
   const engine = await StreamEngine.open(options(lake, client, { stateEveryBatches: 1000 }));
   await engine.step();

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ColumnDef } from "../../../catalog/mod.ts";
+import type { ColumnReader, SqlColumn } from "./column_readers.ts";
 import { compareLsn, lsnText } from "./lsn.ts";
 
 /** A CDC capture instance (`cdc.change_tables`). */
@@ -16,11 +16,17 @@ export interface CaptureInstance {
   sourceTable: string;
   /** Source names of the columns of the index CDC uses as key (`cdc.index_columns`), when known. */
   keyColumns?: string[];
+  /**
+   * The change table's object id, when known: an instance dropped and re-created under the same name (with
+   * other columns) gets a new one.
+   */
+  objectId?: number;
 }
 
 /**
  * One row of `cdc.fn_cdc_get_all_changes_<ci>(from, to, N'all update old')`, with the columns as the driver
- * returns them after the casts {@linkcode SqlServerCdcClient.changes} applies (decimals and datetime2 as text).
+ * returns them after the casts of their {@linkcode ColumnReader}s (decimals, money, bigint, dates and times as
+ * text).
  */
 export interface CdcRow {
   /** `__$start_lsn`: the transaction's commit LSN. */
@@ -50,28 +56,40 @@ export interface SqlServerCdcClient {
   /** `sys.fn_cdc_get_min_lsn(ci)`: the oldest change still retained. */
   minLsn(captureInstance: string): Promise<string>;
   captureInstances(): Promise<CaptureInstance[]>;
-  /** The changes of `ci` in `[from, to]`; `columns` (catalog) selects and casts the captured columns when known. */
+  /**
+   * The captured columns of `ci` with their SQL types (`cdc.captured_columns` and the change table's
+   * `sys.columns`), in ordinal order. A capture instance's columns never change (a schema change needs a new
+   * capture instance), so the source asks once per instance.
+   */
+  capturedColumns(ci: CaptureInstance): Promise<SqlColumn[]>;
+  /** The changes of `ci` in `[from, to]`, each captured column selected as its reader says. */
   changes(
     ci: CaptureInstance,
-    columns: readonly ColumnDef[] | null,
+    readers: ReadonlyMap<string, ColumnReader>,
     from: string,
     to: string,
   ): Promise<CdcRow[]>;
   /**
-   * The rows of a captured table now (for the initial snapshot); ordered by `after.column` when given, and then
-   * only those above `after.value` unless it is null (to resume an interrupted snapshot).
+   * The captured columns of a table's rows now (for the initial snapshot), selected as their readers say;
+   * ordered by `after.column` when given, and then only those above `after.value` unless it is null (to resume
+   * an interrupted snapshot).
    */
   tableRows(
     ci: CaptureInstance,
-    columns: readonly ColumnDef[] | null,
+    readers: ReadonlyMap<string, ColumnReader>,
     after?: { column: string; value: unknown },
   ): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
-/** In-memory CDC over recorded rows: append changes, and read them back through the interface. */
+/**
+ * In-memory CDC over recorded rows: append changes, and read them back through the interface. Rows hold what
+ * the driver returns for the readers' select list; like SQL Server, reads return exactly the selected columns.
+ */
 export class RecordedCdcClient implements SqlServerCdcClient {
   readonly instances: CaptureInstance[];
+  /** Captured columns per capture instance, as `capturedColumns()` reports them. */
+  readonly columns: Map<string, SqlColumn[]>;
   /** Rows per capture instance, in LSN order. */
   readonly rows = new Map<string, CdcRow[]>();
   /** Current table contents per capture instance. */
@@ -82,8 +100,10 @@ export class RecordedCdcClient implements SqlServerCdcClient {
   failNext = 0;
   calls = 0;
 
-  constructor(instances: CaptureInstance[]) {
+  /** @param columns the captured columns of each capture instance, by instance name */
+  constructor(instances: CaptureInstance[], columns: Record<string, SqlColumn[]>) {
     this.instances = instances;
+    this.columns = new Map(Object.entries(columns));
     for (const ci of instances) {
       this.rows.set(ci.name, []);
       this.tables.set(ci.name, []);
@@ -136,9 +156,15 @@ export class RecordedCdcClient implements SqlServerCdcClient {
     return this.#io(this.instances);
   }
 
+  capturedColumns(ci: CaptureInstance): Promise<SqlColumn[]> {
+    const columns = this.columns.get(ci.name);
+    if (!columns) return Promise.reject(new Error(`No recorded columns for capture instance "${ci.name}"`));
+    return this.#io(columns);
+  }
+
   changes(
     ci: CaptureInstance,
-    _columns: readonly ColumnDef[] | null,
+    readers: ReadonlyMap<string, ColumnReader>,
     from: string,
     to: string,
   ): Promise<CdcRow[]> {
@@ -148,18 +174,27 @@ export class RecordedCdcClient implements SqlServerCdcClient {
         new Error("An insufficient number of arguments were supplied for the procedure or function"),
       );
     }
-    const rows = this.rows.get(ci.name)!.filter((r) =>
-      compareLsn(r.startLsn, from) >= 0 && compareLsn(r.startLsn, to) <= 0
-    );
-    return this.#io(rows);
+    try {
+      const rows = this.rows.get(ci.name)!
+        .filter((r) => compareLsn(r.startLsn, from) >= 0 && compareLsn(r.startLsn, to) <= 0)
+        .map((r) => ({ ...r, columns: selected(r.columns, readers, ci) }));
+      return this.#io(rows);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   tableRows(
     ci: CaptureInstance,
-    _columns: readonly ColumnDef[] | null,
+    readers: ReadonlyMap<string, ColumnReader>,
     after?: { column: string; value: unknown },
   ): Promise<Record<string, unknown>[]> {
-    let rows = this.tables.get(ci.name)!.map((r) => ({ ...r }));
+    let rows: Record<string, unknown>[];
+    try {
+      rows = this.tables.get(ci.name)!.map((r) => selected(r, readers, ci));
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (after) {
       const k = after.column;
       if (after.value !== null) rows = rows.filter((r) => Number(r[k]) > Number(after.value));
@@ -171,6 +206,20 @@ export class RecordedCdcClient implements SqlServerCdcClient {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** A recorded row's values of the selected columns, in select order, as SQL Server would return them. */
+function selected(
+  row: Record<string, unknown>,
+  readers: ReadonlyMap<string, ColumnReader>,
+  ci: CaptureInstance,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of readers.keys()) {
+    if (!(name in row)) throw new Error(`Recorded row of "${ci.name}" has no column "${name}"`);
+    out[name] = row[name];
+  }
+  return out;
 }
 
 /** The LSN text of a `binary(10)` driver value (mssql gives Buffers). */

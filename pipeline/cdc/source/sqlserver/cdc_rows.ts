@@ -2,18 +2,17 @@
  * The pure core of the SQL Server source: CDC rows (`fn_cdc_get_all_changes_<ci>` with `all update old`) to
  * change events the way Debezium forms them (debezium.md §C.5): rows of all capture instances merged in
  * `(start LSN, seqval, operation)` order; operation 1 → `d`, 2 → `c`, 3 + 4 → one `u` (`event_serial_no` 2), or
- * `d` + `c` when the update changed the key; values converted by the catalog's Delta types.
+ * `d` + `c` when the update changed the key; values converted by each column's reader (`column_readers.ts`).
  *
  * @module
  */
-import type { Row, Value } from "../../../value/mod.ts";
+import type { Row } from "../../../value/mod.ts";
 import { Timestamp } from "../../../value/mod.ts";
 import type { ChangeEvent } from "../../change_event.ts";
-import { deltaValue, inferValue } from "../../delta_value.ts";
-import { NumberText } from "../../lossless_json.ts";
 import type { TableNaming } from "../../naming.ts";
 import { sqlServerPosition } from "../../source_position.ts";
 import type { CaptureInstance, CdcRow } from "./cdc_client.ts";
+import type { ColumnReader } from "./column_readers.ts";
 import { compareLsn } from "./lsn.ts";
 
 /** The rows of one capture instance, with how its names map to the lake. */
@@ -22,6 +21,8 @@ export interface InstanceRows {
   naming: TableNaming;
   /** Key columns (lake names): the catalog's, else the capture instance's index columns. */
   key: string[];
+  /** How each captured column (source name) is read. */
+  readers: ReadonlyMap<string, ColumnReader>;
   rows: CdcRow[];
 }
 
@@ -30,27 +31,23 @@ export type CdcOutcome =
   | { event: ChangeEvent }
   | { error: unknown; instance: CaptureInstance; row: CdcRow };
 
-/** One driver value converted by the catalog type of its column (decimals and datetime2 arrive as text). */
-export function sqlServerValue(raw: unknown, naming: TableNaming, column: string): Value {
-  const def = naming.columnDef(column);
-  const path = `${naming.name}.${column}`;
-  if (raw === null || raw === undefined) return null;
-  if (def) {
-    // bigint arrives as a digit string (tedious), datetime without a cast as a Date (wall clock read as UTC).
-    if (def.type === "long" && typeof raw === "string") return deltaValue(new NumberText(raw), "long", path);
-    if (raw instanceof Date) {
-      return new Timestamp(BigInt(raw.getTime()) * 1_000_000n, 3, def.type === "timestamp");
-    }
-    return deltaValue(raw, def.type, path, "text");
-  }
-  if (raw instanceof Date) return new Timestamp(BigInt(raw.getTime()) * 1_000_000n, 3, false);
-  if (raw instanceof Uint8Array) return raw;
-  return inferValue(raw, path);
-}
-
-function rowOf(r: CdcRow, naming: TableNaming): Row {
+/**
+ * A row as the driver returned it for the readers' select list → a row of lake names and values. A column no
+ * reader knows is an error: every value is read by its SQL type, never guessed.
+ */
+export function readRow(
+  raw: Record<string, unknown>,
+  readers: ReadonlyMap<string, ColumnReader>,
+  naming: TableNaming,
+): Row {
   const row: Row = {};
-  for (const k in r.columns) row[naming.column(k)] = sqlServerValue(r.columns[k], naming, k);
+  for (const k in raw) {
+    const reader = readers.get(k);
+    if (!reader) {
+      throw new TypeError(`Cannot read column "${k}" of "${naming.name}": it is not a captured column`);
+    }
+    row[naming.column(k)] = reader.read(raw[k]);
+  }
   return row;
 }
 
@@ -121,10 +118,10 @@ export function cdcEvents(instances: InstanceRows[]): CdcOutcome[] {
       });
       switch (row.operation) {
         case 1:
-          out.push({ event: base("d", rowOf(row, naming), null, 1) });
+          out.push({ event: base("d", readRow(row.columns, source.readers, naming), null, 1) });
           break;
         case 2:
-          out.push({ event: base("c", null, rowOf(row, naming), 1) });
+          out.push({ event: base("c", null, readRow(row.columns, source.readers, naming), 1) });
           break;
         case 3: {
           const next = merged[i + 1];
@@ -138,8 +135,8 @@ export function cdcEvents(instances: InstanceRows[]): CdcOutcome[] {
             );
           }
           i++;
-          const before = rowOf(row, naming);
-          const after = rowOf(next.row, naming);
+          const before = readRow(row.columns, source.readers, naming);
+          const after = readRow(next.row.columns, source.readers, naming);
           const update = base("u", before, after, 2);
           if (sameKey(keyOf(before, source.key, naming.name), update.key)) {
             out.push({ event: update });

@@ -17,5 +17,12 @@ export {
   type SqlServerCdcClient,
 } from "./cdc_client.ts";
 export { connectMssql, type MssqlConfig } from "./mssql_client.ts";
-export { cdcEvents, type InstanceRows } from "./cdc_rows.ts";
+export { cdcEvents, type InstanceRows, readRow } from "./cdc_rows.ts";
+export {
+  type ColumnReader,
+  columnReaders,
+  ColumnTypeError,
+  selectList,
+  type SqlColumn,
+} from "./column_readers.ts";
 export { compareLsn, lsnBytes, lsnText } from "./lsn.ts";

@@ -1,8 +1,9 @@
 /**
  * {@linkcode SqlServerCdcClient} over npm `mssql` (tedious): the thin IO layer of the SQL Server source. It only
- * runs the CDC queries; every decision (windows, pairing, types) is in the pure core. Values that the driver
- * would turn into lossy JS numbers or zone-shifted Dates are cast to text in SQL: decimals with
- * `CONVERT(varchar(50), col)`, datetime2 with `CONVERT(varchar(33), col, 126)`, commit times with their offset.
+ * runs the CDC queries; every decision (windows, pairing, types) is in the pure core. Each captured column is
+ * selected as its {@linkcode ColumnReader} says (values the driver would read lossily are cast to text, see
+ * `column_readers.ts`); the column types come from SQL Server's own metadata ({@linkcode CAPTURED_COLUMNS_QUERY});
+ * commit times are text with their offset.
  *
  * SQL Server cannot run on the development machines (debezium.md §C.1): this file is type-checked, not run.
  *
@@ -10,9 +11,9 @@
  */
 import { Buffer } from "node:buffer";
 import sql from "mssql";
-import type { ColumnDef } from "../../../catalog/mod.ts";
 import type { CaptureInstance, CdcRow, SqlServerCdcClient } from "./cdc_client.ts";
 import { lsnOf } from "./cdc_client.ts";
+import { type ColumnReader, quoteName, selectList, type SqlColumn } from "./column_readers.ts";
 import { lsnBytes } from "./lsn.ts";
 
 /** Where the CDC-enabled database is. */
@@ -26,36 +27,60 @@ export interface MssqlConfig {
   encrypt?: boolean;
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The captured columns of capture instance @ci with their types, from the change table's `sys.columns` (the
+ * source table may have changed since the instance was created; the change table has not). Alias types (`sysname`,
+ * user types) resolve to their system base type; CLR types (`geometry`, `hierarchyid`) keep their own name.
+ */
+export const CAPTURED_COLUMNS_QUERY = `SELECT cc.column_name AS name, cc.column_ordinal AS ordinal,
+  COALESCE(bt.name, ut.name) AS type, c.precision AS precision, c.scale AS scale
+FROM cdc.change_tables ct
+JOIN cdc.captured_columns cc ON cc.object_id = ct.object_id
+JOIN sys.columns c ON c.object_id = ct.object_id AND c.name = cc.column_name
+JOIN sys.types ut ON ut.user_type_id = c.user_type_id
+LEFT JOIN sys.types bt ON bt.user_type_id = c.system_type_id AND bt.is_user_defined = 0
+WHERE ct.capture_instance = @ci
+ORDER BY cc.column_ordinal`;
 
-function quote(name: string): string {
-  if (!IDENTIFIER.test(name)) {
-    throw new RangeError(`Cannot query SQL Server object "${name}": not a plain identifier`);
-  }
-  return `[${name}]`;
-}
-
-/** The select list of captured columns, casting what the driver would read lossily. */
-export function selectList(columns: readonly ColumnDef[] | null): string {
-  if (columns === null) return "*";
-  return columns.map((c) => {
-    const q = quote(c.source);
-    if (c.type.startsWith("decimal")) return `CONVERT(varchar(50), ${q}) AS ${q}`;
-    if (c.type === "timestamp" || c.type === "timestamp_ntz") {
-      return `CONVERT(varchar(33), ${q}, 126) AS ${q}`;
+/** The rows of {@linkcode CAPTURED_COLUMNS_QUERY} as column metadata; throws on a row it cannot read. */
+export function sqlColumnsOf(ci: string, rows: readonly Record<string, unknown>[]): SqlColumn[] {
+  return rows.map((r) => {
+    const [ordinal, precision, scale] = [Number(r.ordinal), Number(r.precision), Number(r.scale)];
+    if (
+      typeof r.name !== "string" || typeof r.type !== "string" || !Number.isInteger(ordinal) ||
+      !Number.isInteger(precision) || !Number.isInteger(scale)
+    ) {
+      throw new TypeError(`Cannot read the captured columns of "${ci}": unexpected row ${JSON.stringify(r)}`);
     }
-    return q;
-  }).join(", ");
+    return { name: r.name, ordinal, type: r.type.toLowerCase(), precision, scale };
+  });
 }
 
 /** The query of one LSN window of capture instance `ci` (parameters @from and @to). */
-export function changesQuery(ci: string, columns: readonly ColumnDef[] | null): string {
+export function changesQuery(ci: string, readers: ReadonlyMap<string, ColumnReader>): string {
   return `SELECT [__$start_lsn] AS [__start_lsn], [__$seqval] AS [__seqval], [__$operation] AS [__operation],
   CONVERT(varchar(40), TODATETIMEOFFSET(sys.fn_cdc_map_lsn_to_time([__$start_lsn]),
     DATEPART(TZOFFSET, SYSDATETIMEOFFSET())), 127) AS [__commit_time],
-  ${selectList(columns)}
-FROM cdc.${quote(`fn_cdc_get_all_changes_${ci}`)}(@from, @to, N'all update old')
+  ${selectList(readers)}
+FROM cdc.${quoteName(`fn_cdc_get_all_changes_${ci}`)}(@from, @to, N'all update old')
 ORDER BY [__$start_lsn], [__$seqval], [__$operation]`;
+}
+
+/**
+ * The snapshot query of a captured table (parameter @after when `after.value` is not null). The key is
+ * qualified with the table alias: unqualified, ORDER BY would sort by the select list's text cast of it.
+ */
+export function snapshotQuery(
+  ci: CaptureInstance,
+  readers: ReadonlyMap<string, ColumnReader>,
+  after?: { column: string; value: unknown },
+): string {
+  const from = `SELECT ${selectList(readers)} FROM ${quoteName(ci.sourceSchema)}.${
+    quoteName(ci.sourceTable)
+  } AS src`;
+  if (!after) return from;
+  const k = `src.${quoteName(after.column)}`;
+  return after.value === null ? `${from} ORDER BY ${k}` : `${from} WHERE ${k} > @after ORDER BY ${k}`;
 }
 
 class MssqlCdcClient implements SqlServerCdcClient {
@@ -92,7 +117,7 @@ class MssqlCdcClient implements SqlServerCdcClient {
 
   async captureInstances(): Promise<CaptureInstance[]> {
     const rows = await this.#one(
-      `SELECT ct.capture_instance AS name, OBJECT_SCHEMA_NAME(ct.source_object_id) AS s,
+      `SELECT ct.capture_instance AS name, ct.object_id AS id, OBJECT_SCHEMA_NAME(ct.source_object_id) AS s,
       OBJECT_NAME(ct.source_object_id) AS t,
       (SELECT STRING_AGG(ic.column_name, ',') WITHIN GROUP (ORDER BY ic.index_ordinal)
          FROM cdc.index_columns ic WHERE ic.object_id = ct.object_id) AS k
@@ -103,23 +128,27 @@ class MssqlCdcClient implements SqlServerCdcClient {
       sourceSchema: String(r.s),
       sourceTable: String(r.t),
       keyColumns: r.k ? String(r.k).split(",") : undefined,
+      objectId: Number(r.id),
     }));
+  }
+
+  async capturedColumns(ci: CaptureInstance): Promise<SqlColumn[]> {
+    const rows = await this.#one(CAPTURED_COLUMNS_QUERY, { ci: [sql.NVarChar(128), ci.name] });
+    return sqlColumnsOf(ci.name, rows);
   }
 
   async changes(
     ci: CaptureInstance,
-    columns: readonly ColumnDef[] | null,
+    readers: ReadonlyMap<string, ColumnReader>,
     from: string,
     to: string,
   ): Promise<CdcRow[]> {
-    const rows = await this.#one(changesQuery(ci.name, columns), {
+    const rows = await this.#one(changesQuery(ci.name, readers), {
       from: [sql.VarBinary(10), Buffer.from(lsnBytes(from))],
       to: [sql.VarBinary(10), Buffer.from(lsnBytes(to))],
     });
     return rows.map((r) => {
-      const { __start_lsn, __seqval, __operation, __commit_time, ...rest } = r;
-      const cols: Record<string, unknown> = {};
-      for (const k in rest) if (!k.startsWith("__$")) cols[k] = rest[k];
+      const { __start_lsn, __seqval, __operation, __commit_time, ...cols } = r;
       return {
         startLsn: lsnOf(__start_lsn, "__$start_lsn"),
         seqval: lsnOf(__seqval, "__$seqval"),
@@ -132,16 +161,13 @@ class MssqlCdcClient implements SqlServerCdcClient {
 
   tableRows(
     ci: CaptureInstance,
-    columns: readonly ColumnDef[] | null,
+    readers: ReadonlyMap<string, ColumnReader>,
     after?: { column: string; value: unknown },
   ): Promise<Record<string, unknown>[]> {
-    const from = `SELECT ${selectList(columns)} FROM ${quote(ci.sourceSchema)}.${quote(ci.sourceTable)}`;
-    if (!after) return this.#one(from);
-    const k = quote(after.column);
-    if (after.value === null) return this.#one(`${from} ORDER BY ${k}`);
-    return this.#one(`${from} WHERE ${k} > @after ORDER BY ${k}`, {
-      after: [sql.NVarChar(4000), String(after.value)],
-    });
+    return this.#one(
+      snapshotQuery(ci, readers, after),
+      after && after.value !== null ? { after: [sql.NVarChar(4000), String(after.value)] } : {},
+    );
   }
 
   async close(): Promise<void> {

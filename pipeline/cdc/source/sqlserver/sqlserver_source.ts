@@ -16,7 +16,8 @@ import type { SourceRecord } from "../../source_record.ts";
 import { Backoff, sleep } from "../backoff.ts";
 import type { ChangeSource, NextOptions, SourceBatch, SourceCheckpoint } from "../change_source.ts";
 import type { CaptureInstance, SqlServerCdcClient } from "./cdc_client.ts";
-import { cdcEvents, type InstanceRows, sqlServerValue } from "./cdc_rows.ts";
+import { cdcEvents, type InstanceRows, readRow } from "./cdc_rows.ts";
+import { type ColumnReader, columnReaders, ColumnTypeError } from "./column_readers.ts";
 import { compareLsn } from "./lsn.ts";
 
 /** Checkpoint stream of the SQL Server source. */
@@ -86,6 +87,8 @@ export class SqlServerSource implements ChangeSource {
   readonly #maxAttempts: number;
   readonly #maxTransactions: number;
   #client: SqlServerCdcClient | null = null;
+  /** Readers per capture instance (name and change table), learnt from SQL Server when first seen. */
+  readonly #readers = new Map<string, ReadonlyMap<string, ColumnReader>>();
   /** Position of the last item handed out (or the snapshot's end); null before the snapshot. */
   #last: string | null = null;
   /** Items read but not yet handed out (a window can hold more than a batch). */
@@ -112,10 +115,27 @@ export class SqlServerSource implements ChangeSource {
     }
   }
 
-  #tableNaming(ci: CaptureInstance): { naming: TableNaming; key: string[] } {
+  /**
+   * How a capture instance maps to the lake and how its columns are read: the column types come from SQL
+   * Server once per instance (they never change), the catalog's types override them for catalog tables.
+   */
+  async #instance(
+    client: SqlServerCdcClient,
+    ci: CaptureInstance,
+  ): Promise<{ naming: TableNaming; key: string[]; readers: ReadonlyMap<string, ColumnReader> }> {
     const naming = this.#naming.table(ci.sourceTable);
     const key = naming.def?.key ?? (ci.keyColumns ?? []).map((c) => naming.column(c));
-    return { naming, key };
+    const id = `${ci.name}:${ci.objectId ?? ""}`;
+    let readers = this.#readers.get(id);
+    if (!readers) {
+      readers = columnReaders(
+        `${ci.sourceSchema}.${ci.sourceTable}`,
+        await client.capturedColumns(ci),
+        (c) => naming.columnDef(c),
+      );
+      this.#readers.set(id, readers);
+    }
+    return { naming, key, readers };
   }
 
   async next(options: NextOptions = {}): Promise<SourceBatch> {
@@ -131,7 +151,8 @@ export class SqlServerSource implements ChangeSource {
         else await this.#window(this.#client, this.#last);
         this.#backoff.reset();
       } catch (e) {
-        if (e instanceof RetentionGapError) throw e;
+        // Neither is cured by reconnecting: lost changes, or a column that cannot be read exactly.
+        if (e instanceof RetentionGapError || e instanceof ColumnTypeError) throw e;
         await this.#disconnect();
         if (this.#backoff.attempts + 1 >= this.#maxAttempts) {
           throw new Error(
@@ -184,23 +205,22 @@ export class SqlServerSource implements ChangeSource {
     const instances = await client.captureInstances();
     for (let n = resume?.instance ?? 0; n < instances.length; n++) {
       const ci = instances[n];
-      const { naming, key } = this.#tableNaming(ci);
+      const { naming, key, readers } = await this.#instance(client, ci);
+      // The key's name as SQL Server spells it (the rows are keyed by it), whatever the catalog's spelling.
       const keySource = key.length === 1
-        ? naming.def?.columns.find((c) => c.name === key[0])?.source ??
-          ci.keyColumns?.find((c) => naming.column(c) === key[0])
+        ? [...readers.keys()].find((c) => naming.column(c) === key[0])
         : undefined;
       // Read in key order, so an interrupted snapshot can resume after the last key it delivered.
       const after = keySource === undefined
         ? undefined
         : { column: keySource, value: resume && n === resume.instance ? resume.lastKey : null };
-      for (const raw of await client.tableRows(ci, naming.def?.columns ?? null, after)) {
+      for (const raw of await client.tableRows(ci, readers, after)) {
         const position = sqlServerPosition({ commitLsn: maxLsn, changeLsn: null, eventSerialNo: ++serial });
         const snapshotCheckpoint = `${SQLSERVER_SNAPSHOT}${maxLsn}:${n}:${serial}:${
           JSON.stringify(keySource === undefined ? null : raw[keySource] ?? null)
         }`;
         try {
-          const row: Row = {};
-          for (const k in raw) row[naming.column(k)] = sqlServerValue(raw[k], naming, k);
+          const row = readRow(raw, readers, naming);
           const keyRow: Row = {};
           for (const k of key) {
             if (row[k] === undefined || row[k] === null) {
@@ -260,9 +280,9 @@ export class SqlServerSource implements ChangeSource {
           `Cannot resume SQL Server CDC of "${ci.name}" at ${lastCommit}: changes before ${minLsn} were cleaned up`,
         );
       }
-      const { naming, key } = this.#tableNaming(ci);
-      const rows = await client.changes(ci, naming.def?.columns ?? null, lastCommit, maxLsn);
-      instances.push({ instance: ci, naming, key, rows });
+      const { naming, key, readers } = await this.#instance(client, ci);
+      const rows = await client.changes(ci, readers, lastCommit, maxLsn);
+      instances.push({ instance: ci, naming, key, readers, rows });
     }
     const now = this.#clock();
     for (const out of cdcEvents(instances)) {
