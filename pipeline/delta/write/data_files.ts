@@ -8,9 +8,9 @@ import type { Row } from "../../value/mod.ts";
 import type { AddCDCFile, AddFile, Metadata } from "../log/actions.ts";
 import type { StructField, StructType } from "../schema/types.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
-import { dataFields, rowsToColumns } from "./arrow_columns.ts";
-import { statsFromColumns, statsOptionsFromConfiguration } from "./file_stats.ts";
-import { encodeRecordBatch, type ParquetCompression, parquetSuffix } from "./parquet_file.ts";
+import { dataFields } from "./arrow_columns.ts";
+import { statsOptionsFromConfiguration } from "./file_stats.ts";
+import { encodeDataFile, type ParquetCompression, parquetSuffix } from "./parquet_file.ts";
 import { keyToAddPath, partitionFolder, partitionValueString } from "./partition_values.ts";
 
 /** How data files are laid out. */
@@ -89,8 +89,12 @@ function startFiles(
       const folder = partitionFolder(metadata.partitionColumns, group.values);
       for (let i = 0; i < group.rows.length; i += maxRows) {
         const chunk = group.rows.slice(i, i + maxRows);
-        const { batch, columns } = rowsToColumns(fields, chunk);
-        const bytes = encodeRecordBatch(batch, compression);
+        const { bytes, stats } = encodeDataFile(
+          fields,
+          chunk,
+          compression,
+          withStats ? statsOptions : undefined,
+        );
         const name = `${namePrefix}-${String(part++).padStart(5, "0")}-${crypto.randomUUID()}-${
           parquetSuffix(compression)
         }`;
@@ -100,7 +104,7 @@ function startFiles(
           key,
           size: bytes.length,
           values: group.values,
-          stats: withStats ? statsFromColumns(fields, columns, chunk.length, statsOptions) : undefined,
+          stats,
           time: now(),
         });
       }

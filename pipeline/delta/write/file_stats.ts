@@ -12,6 +12,7 @@ import { Decimal, LocalDate, type Row, Timestamp, type Value } from "../../value
 import { type DataType, decimalParts, type StructField } from "../schema/types.ts";
 import { compareKeys } from "../storage/object_key.ts";
 import { type BuiltColumn, rowsToColumns } from "./arrow_columns.ts";
+import type { PrimitiveColumn } from "./primitive_columns.ts";
 
 /** Which columns get statistics. */
 export interface StatsOptions {
@@ -245,7 +246,24 @@ export function computeStats(
   return statsFromColumns(fields, rowsToColumns([...fields], rows).columns, rows.length, options);
 }
 
-type StatsColumn = { data: Data; values: () => readonly (Value | undefined)[] };
+/** What the stats need of one column: its null count, its min and max, and its struct children. */
+interface StatsColumn {
+  nullCount(): number;
+  extremes(type: string): Extremes;
+  child(index: number, name: string): StatsColumn;
+}
+
+function arrowStatsColumn(data: Data, values: () => readonly (Value | undefined)[]): StatsColumn {
+  return {
+    nullCount: () => data.nullCount,
+    extremes: (type) => extremes(type, data, values),
+    child: (index, name) =>
+      arrowStatsColumn(
+        data.children[index],
+        () => values().map((v) => (v == null ? null : (v as Row)[name])),
+      ),
+  };
+}
 
 /** The `add.stats` JSON string from the columns built for a data file (see `rowsToColumns`). */
 export function statsFromColumns(
@@ -253,6 +271,47 @@ export function statsFromColumns(
   columns: readonly BuiltColumn[],
   numRecords: number,
   options: StatsOptions = {},
+): string {
+  return statsJson(fields, columns.map((c) => arrowStatsColumn(c.data, () => c.values)), numRecords, options);
+}
+
+/** The stats value of a primitive column's raw min or max (decimals, dates and timestamps as values). */
+function rawValue(type: string, v: number | bigint | string): Value {
+  const dec = decimalParts(type as DataType);
+  if (dec) return new Decimal(BigInt(v), dec.scale);
+  if (type === "date") return new LocalDate(v as number);
+  if (type === "timestamp" || type === "timestamp_ntz") {
+    return Timestamp.fromMicros(v as bigint, type === "timestamp");
+  }
+  return v;
+}
+
+/** The `add.stats` JSON string from the columns of the primitive Parquet path (see `rowsToPrimitiveColumns`). */
+export function statsFromPrimitiveColumns(
+  fields: readonly StructField[],
+  columns: readonly PrimitiveColumn[],
+  numRecords: number,
+  options: StatsOptions = {},
+): string {
+  const stats = columns.map((c): StatsColumn => ({
+    nullCount: () => c.nullCount,
+    extremes: (type) => {
+      const e = c.extremes;
+      if (!e) return NONE;
+      return { min: rawValue(type, e.min), max: rawValue(type, e.max), unorderable: false };
+    },
+    child: () => {
+      throw new TypeError(`Cannot compute stats: column "${c.field.name}" is not a struct`);
+    },
+  }));
+  return statsJson(fields, stats, numRecords, options);
+}
+
+function statsJson(
+  fields: readonly StructField[],
+  columns: readonly StatsColumn[],
+  numRecords: number,
+  options: StatsOptions,
 ): string {
   const prefixLen = options.stringPrefixLength ?? 32;
   const explicit = options.statsColumns ? new Set(options.statsColumns.map((c) => c.toLowerCase())) : null;
@@ -272,13 +331,10 @@ export function statsFromColumns(
   const walk = (fs: readonly StructField[], cols: readonly StatsColumn[], path: string[]): Collected => {
     const out: Collected = { min: {}, max: {}, nulls: {} };
     fs.forEach((f, fi) => {
-      const { data, values } = cols[fi];
+      const col = cols[fi];
       const here = [...path, f.name];
       if (typeof f.type === "object" && f.type.type === "struct") {
-        const sub = f.type.fields.map((c, ci) => ({
-          data: data.children[ci],
-          values: () => values().map((v) => (v == null ? null : (v as Row)[c.name])),
-        }));
+        const sub = f.type.fields.map((c, ci) => col.child(ci, c.name));
         const inner = walk(f.type.fields, sub, here);
         if (Object.keys(inner.min).length) out.min[f.name] = inner.min;
         if (Object.keys(inner.max).length) out.max[f.name] = inner.max;
@@ -287,10 +343,10 @@ export function statsFromColumns(
       }
       if (budget <= 0 || !wanted(here)) return;
       budget--;
-      out.nulls[f.name] = data.nullCount;
+      out.nulls[f.name] = col.nullCount();
       if (!hasMinMax(f.type)) return;
       const type = f.type as string;
-      const { min, max, unorderable } = extremes(type, data, values);
+      const { min, max, unorderable } = col.extremes(type);
       if (unorderable || min === undefined || max === undefined) return;
       if (typeof min === "string" && typeof max === "string") {
         const lo = truncateMinString(min, prefixLen);
@@ -305,10 +361,6 @@ export function statsFromColumns(
     return out;
   };
 
-  const { min, max, nulls } = walk(
-    fields,
-    columns.map((c) => ({ data: c.data, values: () => c.values })),
-    [],
-  );
+  const { min, max, nulls } = walk(fields, columns, []);
   return JSON.stringify({ numRecords, minValues: min, maxValues: max, nullCount: nulls });
 }

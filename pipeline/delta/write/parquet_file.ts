@@ -8,7 +8,10 @@ import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
 import type { Row } from "../../value/mod.ts";
 import type { StructField } from "../schema/types.ts";
-import { rowsToRecordBatch } from "./arrow_columns.ts";
+import { rowsToColumns } from "./arrow_columns.ts";
+import { statsFromColumns, statsFromPrimitiveColumns, type StatsOptions } from "./file_stats.ts";
+import { isPrimitiveField, rowsToPrimitiveColumns } from "./primitive_columns.ts";
+import { writePrimitiveParquet } from "./parquet_writer.ts";
 
 /** Parquet compression codecs the writer offers. */
 export type ParquetCompression = "snappy" | "zstd" | "uncompressed";
@@ -51,14 +54,35 @@ export function encodeParquet(
   rows: readonly Row[],
   compression: ParquetCompression = "snappy",
 ): Uint8Array {
-  return encodeRecordBatch(rowsToRecordBatch([...fields], rows), compression);
+  return encodeDataFile(fields, rows, compression).bytes;
 }
 
-/** The bytes of a Parquet file holding an Arrow record batch (built by `rowsToColumns`). */
-export function encodeRecordBatch(
-  batch: arrow.RecordBatch,
+/**
+ * A data file's bytes and, when `stats` is given, its `add.stats` JSON. Flat tables of primitive columns (the
+ * common case) go through the TypeScript writer straight from the rows; nested columns and zstd through Arrow
+ * and parquet-wasm.
+ */
+export function encodeDataFile(
+  fields: readonly StructField[],
+  rows: readonly Row[],
   compression: ParquetCompression = "snappy",
-): Uint8Array {
+  stats?: StatsOptions,
+): { bytes: Uint8Array; stats?: string } {
+  if (compression !== "zstd" && fields.every(isPrimitiveField)) {
+    const columns = rowsToPrimitiveColumns(fields, rows);
+    return {
+      bytes: writePrimitiveParquet(columns, rows.length, compression),
+      stats: stats && statsFromPrimitiveColumns(fields, columns, rows.length, stats),
+    };
+  }
+  const { batch, columns } = rowsToColumns([...fields], rows);
+  return {
+    bytes: encodeRecordBatch(batch, compression),
+    stats: stats && statsFromColumns(fields, columns, rows.length, stats),
+  };
+}
+
+function encodeRecordBatch(batch: arrow.RecordBatch, compression: ParquetCompression): Uint8Array {
   const ipc = arrow.tableToIPC(new arrow.Table([batch]), "stream");
   // WriterProperties are consumed by writeParquet (moved into wasm), so each call builds its own.
   return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties(compression, batch.schema));

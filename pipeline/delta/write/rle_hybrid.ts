@@ -1,0 +1,77 @@
+/**
+ * Parquet's RLE / bit-packing hybrid encoding (definition levels and dictionary indices): runs of 8 or more
+ * equal values as RLE runs, everything else bit-packed in groups of 8, LSB first.
+ *
+ * @module
+ */
+import type { ByteSink } from "./thrift_compact.ts";
+
+/**
+ * Appends `values[from, to)` (each below 2^bitWidth, bitWidth 0…24) to `out` in the hybrid encoding, without
+ * a length prefix.
+ */
+export function writeRleHybrid(
+  values: ArrayLike<number>,
+  from: number,
+  to: number,
+  bitWidth: number,
+  out: ByteSink,
+): void {
+  const valueBytes = (bitWidth + 7) >> 3;
+  let i = from;
+  // Start of values waiting to be bit-packed (always a whole number of groups of 8 before a RLE run).
+  let packFrom = from;
+  while (i < to) {
+    const v = values[i];
+    let j = i + 1;
+    while (j < to && values[j] === v) j++;
+    // A run long enough to be worth RLE once the pending values fill whole groups of 8.
+    const pending = i - packFrom;
+    const fill = (8 - (pending & 7)) & 7;
+    if (j - i - fill >= 8) {
+      const runStart = i + fill;
+      if (runStart > packFrom) writeBitPacked(values, packFrom, runStart, bitWidth, out);
+      out.varint((j - runStart) * 2);
+      for (let b = 0; b < valueBytes; b++) out.byte((v >>> (8 * b)) & 0xff);
+      packFrom = j;
+    }
+    i = j;
+  }
+  if (to > packFrom) writeBitPacked(values, packFrom, to, bitWidth, out);
+}
+
+/** One bit-packed run of `values[from, to)`, the last group padded with zeros. */
+function writeBitPacked(
+  values: ArrayLike<number>,
+  from: number,
+  to: number,
+  bitWidth: number,
+  out: ByteSink,
+): void {
+  const groups = Math.ceil((to - from) / 8);
+  out.varint(groups * 2 + 1);
+  if (bitWidth === 0) return;
+  const bytes = groups * bitWidth;
+  const start = out.length;
+  // Reserve the run, then fill it bit by bit (bits stay below 8 + 24, so 32-bit integers suffice).
+  out.write(new Uint8Array(bytes));
+  const buf = out.bytes;
+  let o = start;
+  let acc = 0;
+  let bits = 0;
+  for (let k = from; k < to; k++) {
+    acc |= values[k] << bits;
+    bits += bitWidth;
+    while (bits >= 8) {
+      buf[o++] = acc & 0xff;
+      acc >>>= 8;
+      bits -= 8;
+    }
+  }
+  if (bits > 0) buf[o] = acc & 0xff;
+}
+
+/** Bits needed for values up to `max` (0 for 0). */
+export function bitWidthOf(max: number): number {
+  return max === 0 ? 0 : 32 - Math.clz32(max);
+}
