@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Action } from "../log/actions.ts";
+import type { Action, AddFile } from "../log/actions.ts";
 import type { ConflictKind } from "./commit_conflict_error.ts";
 
 /** What a pending transaction read and changes, for conflict checking. */
@@ -20,6 +20,11 @@ export interface TransactionFootprint {
    * partitions conflict with the reads.
    */
   readPartitions?: readonly Record<string, string | null>[];
+  /**
+   * The transaction's read predicate on files (an upsert's: may the file hold one of its keys, by stats); an
+   * added file outside it cannot change what was read, so it does not conflict. @default every file
+   */
+  readFilter?: (add: AddFile) => boolean;
   /** Paths of files the transaction read (their removal by someone else is a conflict). */
   readPaths: ReadonlySet<string>;
   /** Paths the transaction removes. */
@@ -65,7 +70,10 @@ export function findConflict(tx: TransactionFootprint, winner: readonly Action[]
   const readsSomething = tx.readsData || tx.changesMetadata;
   for (const a of winner) {
     if ("add" in a && a.add.dataChange && readsSomething) {
-      if (tx.changesMetadata || partitionMatches(a.add.partitionValues, tx.readPartitions)) {
+      if (
+        tx.changesMetadata ||
+        (partitionMatches(a.add.partitionValues, tx.readPartitions) && (tx.readFilter?.(a.add) ?? true))
+      ) {
         return {
           kind: "concurrent-append",
           detail: `file "${a.add.path}" was added to data this transaction read`,

@@ -77,3 +77,13 @@ Deno.test("findConflict() fails a metadata change on any concurrent data change"
   const evolve = { ...blindAppend, changesMetadata: true };
   assert.equal(findConflict(evolve, [add("a")])?.kind, "concurrent-append");
 });
+
+Deno.test("findConflict() lets a reading transaction pass adds outside its read filter", () => {
+  const reader: TransactionFootprint = {
+    ...blindAppend,
+    readsData: true,
+    readFilter: (a) => a.path.startsWith("keys-1"),
+  };
+  assert.equal(findConflict(reader, [add("keys-2/a")]), null);
+  assert.equal(findConflict(reader, [add("keys-1/a")])?.kind, "concurrent-append");
+});

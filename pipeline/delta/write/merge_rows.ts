@@ -234,6 +234,8 @@ async function mergeOnce(
       },
       footprint: footprint({
         readsData: true,
+        // Files added meanwhile conflict only if they may hold a key of this merge (Spark's predicate rule).
+        readFilter: (add) => index.mayContain(add),
         readPaths: rw.readPaths,
         removedPaths: new Set(rw.removes.map((r) => r.path)),
         appIds: new Set(txn ? [txn.appId] : []),

@@ -176,6 +176,41 @@ Deno.test("mergeRows() commits on top of a compaction it does not overlap and re
   assert.equal((await contents(store)).length, 31);
 });
 
+Deno.test("mergeRows() of other keys commits on top of a concurrent upsert; of the same keys it conflicts", async () => {
+  const store = new MemoryStore();
+  await table(store);
+  const held = await loadSnapshot(store);
+  await mergeRows(store, {
+    upserts: [row(100)],
+    deletes: [],
+    keyColumns: ["id"],
+    txn: { appId: "a", version: 1 },
+    now,
+  });
+  // Keys 200–201 cannot be in the file holding key 100 (by its stats): no conflict, no retry needed.
+  const other = await mergeRows(store, {
+    upserts: [row(200), row(201)],
+    deletes: [],
+    keyColumns: ["id"],
+    txn: { appId: "b", version: 1 },
+    snapshot: held,
+    now,
+  });
+  assert.equal(other.version, held.version + 2);
+  await assert.rejects(
+    mergeRows(store, {
+      upserts: [row(100, "again")],
+      deletes: [],
+      keyColumns: ["id"],
+      txn: { appId: "c", version: 1 },
+      snapshot: held,
+      now,
+    }),
+    (e) => e instanceof CommitConflictError && e.kind === "concurrent-append",
+  );
+  assert.deepEqual((await contents(store)).map((r) => r.id).slice(-3), [100n, 200n, 201n]);
+});
+
 Deno.test("mergeRows() creates a missing table with its first rows in one commit", async () => {
   const store = new MemoryStore();
   const result = await mergeRows(store, {
