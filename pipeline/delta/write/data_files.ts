@@ -28,8 +28,8 @@ export function groupByPartition(
   schema: StructType,
   partitionColumns: readonly string[],
   rows: readonly Row[],
-): { values: Record<string, string | null>; rows: Row[] }[] {
-  if (partitionColumns.length === 0) return rows.length ? [{ values: {}, rows: [...rows] }] : [];
+): { values: Record<string, string | null>; rows: readonly Row[] }[] {
+  if (partitionColumns.length === 0) return rows.length ? [{ values: {}, rows }] : [];
   const types = partitionColumns.map((c) => {
     const f = schema.fields.find((x) => x.name === c);
     if (!f) throw new TypeError(`Cannot partition by "${c}": no such column in the schema`);
@@ -88,7 +88,7 @@ function startFiles(
     for (const group of groupByPartition(schema, metadata.partitionColumns, rows)) {
       const folder = partitionFolder(metadata.partitionColumns, group.values);
       for (let i = 0; i < group.rows.length; i += maxRows) {
-        const chunk = group.rows.slice(i, i + maxRows);
+        const chunk = group.rows.length <= maxRows ? group.rows : group.rows.slice(i, i + maxRows);
         const { bytes, stats } = encodeDataFile(
           fields,
           chunk,
