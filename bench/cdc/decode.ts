@@ -22,12 +22,12 @@ const MESSAGES = 2000;
 const ROUNDS = 100_000;
 const enc = new TextEncoder();
 
-interface Workload {
+export interface Workload {
   name: string;
   messages: { topic: string; key: Uint8Array; value: Uint8Array }[];
 }
 
-function pgOrders(schemas: boolean, update = true): Workload {
+export function pgOrders(schemas: boolean, update = true): Workload {
   const messages = Array.from({ length: MESSAGES }, (_, i) => {
     const after = {
       orderid: String(i),
@@ -65,7 +65,7 @@ function pgOrders(schemas: boolean, update = true): Workload {
   };
 }
 
-function sqlServerItems(): Workload {
+export function sqlServerItems(): Workload {
   const columns: FixtureColumn[] = [
     { name: "OrderItemID", schema: { type: "int32", optional: false } },
     { name: "OrderID", schema: { type: "int32", optional: true } },

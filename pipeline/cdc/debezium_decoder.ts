@@ -3,9 +3,12 @@
  * PostgreSQL and MySQL connectors) into {@linkcode SourceRecord}s.
  *
  * Speed: with schemas on, every message of a topic repeats the same schema text. The decoder keeps, per topic,
- * the exact text `{"schema":<schema>,"payload":` of the last message and the converter compiled from it; a
- * message that starts with those bytes has only its payload decoded and parsed. Numbers are kept exact by the
- * tiers of `lossless_json.ts`.
+ * the exact bytes `{"schema":<schema>,"payload":` of the last message and what it compiled from them; a message
+ * that starts with those bytes has only its payload read. A change event's payload goes first through the
+ * schema-directed scanner (`payload_scanner.ts`), which reads the bytes in the order `JsonConverter` writes them
+ * and converts the rows as it goes; any surprise sends the message down the generic path: `JSON.parse` of the
+ * payload text with numbers kept exact by the tiers of `lossless_json.ts`, then the compiled converters. Both
+ * paths give the same records (`decoder_scanner_test.ts` checks it).
  *
  * @module
  */
@@ -16,10 +19,12 @@ import { asConnectSchema, type ConnectSchema, fieldSchema } from "./connect_sche
 import { schemalessRow } from "./delta_value.ts";
 import { NeedsLosslessParse, NumberText, parseLossless, quoteUnsafeIntegers } from "./lossless_json.ts";
 import { Naming, tableFromTopic, type TableNaming } from "./naming.ts";
+import { ByteRun } from "./byte_run.ts";
+import { compilePayloadScanner, type PayloadScanner, type ScannedPayload } from "./payload_scanner.ts";
 import { NEEDS_QUOTED_INTEGERS, rawInt64, typeError } from "./raw_value.ts";
 import { mysqlPosition, postgresPosition, sqlServerPosition } from "./source_position.ts";
 import type { SourceRecord, TransactionRecord } from "./source_record.ts";
-import { compileConverter, type Converter } from "./value_converter.ts";
+import { compileConverter, type CompileOptions, type Converter } from "./value_converter.ts";
 
 /** One Kafka message as the decoder needs it: bytes (or text) of key and value, null for Kafka nulls. */
 export interface DebeziumMessage {
@@ -52,6 +57,12 @@ export interface DebeziumDecoderOptions {
    * @default true
    */
   requireKey?: boolean;
+  /**
+   * Whether change events are read by the schema-directed payload scanner first (false: always the generic
+   * path; for differential tests).
+   * @default true
+   */
+  scanPayloads?: boolean;
 }
 
 /** Counters of what one decoder did, for metrics. */
@@ -64,18 +75,24 @@ export interface DecoderStats {
   sourceTextParses: number;
   /** Schemas compiled. */
   schemasCompiled: number;
+  /** Messages read by the payload scanner (the rest took the generic path). */
+  scanned: number;
 }
 
 interface SchemaEntry {
   /** `{"schema":<schema text>,"payload":`, or null when the message could not be split. */
   prefix: string | null;
-  prefixBytes: number;
-  prefixHasReplacement: boolean;
+  /** The same as UTF-8 bytes. */
+  prefixBytes: ByteRun | null;
   schema: ConnectSchema;
   /** Tier to start with: 2 once a message of this schema needed it. */
   startTier: 1 | 2;
   /** Row (or key) converters of this schema, per table. */
   converters: Map<TableNaming, TableConverters>;
+  /** Payload scanners of this schema per source table name (null: its payloads cannot be scanned). */
+  scanners: Map<string, PayloadScanner | null>;
+  /** The source table of the last change scanned, the guess for the next one. */
+  scanTable: string | null;
 }
 
 type Parsed = { entry: SchemaEntry | null; payload: unknown };
@@ -104,6 +121,26 @@ const SNAPSHOT_TRUE = new Set([
 ]);
 const OPS = new Set(["c", "u", "d", "r"]);
 const HEARTBEAT_TOPIC = "__debezium-heartbeat";
+/** Every `source` field this file reads: the payload scanner checks and skips the others. */
+const SOURCE_FIELDS: ReadonlySet<string> = new Set([
+  "connector",
+  "table",
+  "schema",
+  "ts_ms",
+  "ts_us",
+  "snapshot",
+  "commit_lsn",
+  "change_lsn",
+  "event_serial_no",
+  "lsn",
+  "sequence",
+  "txId",
+  "gtid",
+  "file",
+  "pos",
+  "row",
+]);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 // Deno's fatal TextDecoder is ~5× slower than the replacing one: decode with replacement, and only when a U+FFFD
 // shows up ask the fatal decoder whether the bytes were really invalid.
@@ -151,9 +188,12 @@ function optionalInt64(o: Record<string, unknown>, field: string, path: string):
   return rawInt64(v, `${path}.${field}`);
 }
 
-/** Commit time: `ts_us` when it carries sub-millisecond digits, else `ts_ms`. */
+/**
+ * Commit time: `ts_us` when it carries sub-millisecond digits, else `ts_ms`. `ts_us` is read the same at every
+ * parse tier (a tier-3 {@linkcode NumberText} too), so the result never depends on which tier a message needed.
+ */
 function sourceTime(o: Record<string, unknown>, path: string): Timestamp | null {
-  const us = o.ts_us;
+  const us = o.ts_us instanceof NumberText ? Number(o.ts_us.text) : o.ts_us;
   if (typeof us === "number" && Number.isSafeInteger(us) && us % 1000 !== 0) return Timestamp.fromMicros(us);
   const ms = optionalInt64(o, "ts_ms", path);
   return ms === null ? null : Timestamp.fromMillis(ms);
@@ -187,17 +227,24 @@ function postgresSequenceCommit(source: Record<string, unknown>, path: string): 
 /**
  * Numbers PostgreSQL events that share an LSN in arrival order, per table: a snapshot's rows all carry its LSN.
  * A decoder restarted inside such a run numbers from 0 again, which only affects the order among snapshot rows
- * of different keys.
+ * of different keys. LSNs are compared as numbers when safe, whichever parse tier read them.
  */
 class LsnTies {
   readonly #last = new Map<string, { commit: unknown; lsn: unknown; sub: number }>();
 
-  sub(table: string, commit: unknown, lsn: unknown): number {
+  /** The number of the next event of `table` at this position; {@linkcode record} it once it is decoded. */
+  next(table: string, commit: unknown, lsn: unknown): number {
     const prev = this.#last.get(table);
-    if (prev !== undefined && prev.commit === commit && prev.lsn === lsn) return ++prev.sub;
-    this.#last.set(table, { commit, lsn, sub: 0 });
-    return 0;
+    return prev !== undefined && prev.commit === same(commit) && prev.lsn === same(lsn) ? prev.sub + 1 : 0;
   }
+
+  record(table: string, commit: unknown, lsn: unknown, sub: number): void {
+    this.#last.set(table, { commit: same(commit), lsn: same(lsn), sub });
+  }
+}
+
+function same(v: unknown): unknown {
+  return typeof v === "bigint" && v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v;
 }
 
 /**
@@ -220,8 +267,11 @@ function positionOf(
       ? source.lsn
       : optionalInt64(source, "lsn", path);
     const table = `${source.schema}.${source.table}`;
-    const sub = offset !== undefined ? BigInt(offset) : ties?.sub(table, lastCommitLsn, lsn) ?? 0;
-    return postgresPosition({ lastCommitLsn, lsn, sub });
+    if (offset !== undefined) return postgresPosition({ lastCommitLsn, lsn, sub: BigInt(offset) });
+    const sub = ties?.next(table, lastCommitLsn, lsn) ?? 0;
+    const position = postgresPosition({ lastCommitLsn, lsn, sub });
+    ties?.record(table, lastCommitLsn, lsn, sub); // only once the position is good: a failed event counts nothing
+    return position;
   }
   if (connector === "mysql") {
     const file = optionalString(source, "file", path);
@@ -263,18 +313,21 @@ export class DebeziumDecoder {
   readonly #bySchema = new Map<string, SchemaEntry>();
   readonly #cacheSize: number;
   readonly #requireKey: boolean;
+  readonly #scanPayloads: boolean;
   readonly #ties = new LsnTies();
   readonly stats: DecoderStats = {
     decoded: 0,
     quotedIntegerParses: 0,
     sourceTextParses: 0,
     schemasCompiled: 0,
+    scanned: 0,
   };
 
   constructor(options: DebeziumDecoderOptions = {}) {
     this.#naming = new Naming(options.tables);
     this.#cacheSize = options.schemaCacheSize ?? 1000;
     this.#requireKey = options.requireKey ?? true;
+    this.#scanPayloads = options.scanPayloads ?? true;
   }
 
   /**
@@ -297,34 +350,108 @@ export class DebeziumDecoder {
       return { kind: "tombstone", table: table.name, key: this.#key(topic, message.key, table) };
     }
     const value = message.value;
-    const fast = topic !== null ? this.#splitCached(`v\0${topic}`, value) : this.#split(null, value);
+    let fast: { entry: SchemaEntry; payload: string } | null;
+    if (topic !== null && value instanceof Uint8Array) {
+      const cacheKey = `v\0${topic}`;
+      const entry = this.#cachedEntry(cacheKey, value);
+      if (entry !== null) {
+        const payload = value.subarray(entry.prefixBytes!.bytes.length, value.length - 1);
+        if (this.#scanPayloads && !topic.startsWith(HEARTBEAT_TOPIC)) {
+          const record = this.#scanned(entry, payload, topic, message);
+          if (record !== null) return record;
+        }
+        return this.#tiers(entry, toText(payload), false, topic, message);
+      }
+      fast = this.#split(cacheKey, value);
+    } else {
+      fast = topic !== null ? this.#splitCached(`v\0${topic}`, value) : this.#split(null, value);
+    }
     if (fast !== null) return this.#tiers(fast.entry, fast.payload, false, topic, message);
     return this.#tiers(null, toText(value), true, topic, message);
   }
 
+  /** The cached schema entry of `cacheKey` if `input` starts with its prefix and ends with `}`. */
+  #cachedEntry(cacheKey: string, input: Uint8Array | string): SchemaEntry | null {
+    const entry = this.#byTopic.get(cacheKey);
+    if (entry === undefined || entry.prefix === null) return null;
+    if (typeof input === "string") {
+      return input.startsWith(entry.prefix) && input.endsWith("}") ? entry : null;
+    }
+    return input.length > entry.prefixBytes!.bytes.length && input[input.length - 1] === 125 &&
+        entry.prefixBytes!.startsOf(input)
+      ? entry
+      : null;
+  }
+
   /** Payload text of `input` if it starts with its topic's cached schema prefix, or once split and cached. */
   #splitCached(cacheKey: string, input: Uint8Array | string): { entry: SchemaEntry; payload: string } | null {
-    const entry = this.#byTopic.get(cacheKey);
-    if (entry !== undefined && entry.prefix !== null) {
-      if (typeof input === "string") {
-        if (input.startsWith(entry.prefix) && input.endsWith("}")) {
-          return { entry, payload: input.slice(entry.prefix.length, -1) };
-        }
-      } else if (input.length > entry.prefixBytes && input[input.length - 1] === 125) {
-        // Decoding the prefix bytes and comparing strings is a native memcmp: far cheaper than parsing them. A
-        // prefix holding U+FFFD itself needs the fatal decoder, or invalid bytes could pass for it.
-        let head: string | null;
-        try {
-          head = (entry.prefixHasReplacement ? utf8Fatal : utf8).decode(input.subarray(0, entry.prefixBytes));
-        } catch {
-          head = null;
-        }
-        if (head === entry.prefix) {
-          return { entry, payload: toText(input.subarray(entry.prefixBytes, input.length - 1)) };
-        }
-      }
+    const entry = this.#cachedEntry(cacheKey, input);
+    if (entry !== null) {
+      const payload = typeof input === "string"
+        ? input.slice(entry.prefix!.length, -1)
+        : toText(input.subarray(entry.prefixBytes!.bytes.length, input.length - 1));
+      return { entry, payload };
     }
     return this.#split(cacheKey, input);
+  }
+
+  /**
+   * The record of a change event read by the payload scanner, or null when the scanner cannot read it or the
+   * decoding fails: the caller then takes the generic path, which gives the same record or the real error.
+   */
+  #scanned(
+    entry: SchemaEntry,
+    payload: Uint8Array,
+    topic: string,
+    message: DebeziumMessage,
+  ): SourceRecord | null {
+    const tableSource = entry.scanTable ?? tableFromTopic(topic);
+    let scanner = entry.scanners.get(tableSource);
+    if (scanner === undefined) {
+      scanner = this.#compileScanner(entry, this.#naming.table(tableSource));
+      entry.scanners.set(tableSource, scanner);
+    }
+    if (scanner === null) return null;
+    let scanned: ScannedPayload;
+    try {
+      scanned = scanner(payload);
+    } catch {
+      return null; // a surprise in the bytes; the generic path decides
+    }
+    const source = scanned.source;
+    if (!isObject(source)) return null;
+    const sourceTable = source.table ?? tableFromTopic(topic);
+    if (sourceTable !== tableSource) {
+      // Rows were named for another table: remember this one for the next message.
+      if (typeof sourceTable === "string") entry.scanTable = sourceTable;
+      return null;
+    }
+    try {
+      const record = this.#change(
+        entry,
+        scanned as unknown as Record<string, unknown>,
+        topic,
+        message,
+        scanned,
+      );
+      this.stats.scanned++;
+      return record;
+    } catch {
+      return null;
+    }
+  }
+
+  #compileScanner(entry: SchemaEntry, table: TableNaming): PayloadScanner | null {
+    if (entry.schema.name === "io.debezium.connector.common.Heartbeat") return null;
+    try {
+      return compilePayloadScanner(entry.schema, {
+        rowSchema: (path) => this.#rowSchema(entry, path),
+        rowOptions: this.#rowOptions(table),
+        sourceFields: SOURCE_FIELDS,
+      });
+    } catch {
+      return null; // a schema the converters cannot compile: the generic path reports it per message
+    }
   }
 
   #split(
@@ -347,11 +474,13 @@ export class DebeziumDecoder {
       const prefix = text.slice(0, at + PAYLOAD_KEY.length);
       entry = this.#remember(schemaText, {
         prefix,
-        prefixBytes: utf8Encoder.encode(prefix).length,
-        prefixHasReplacement: prefix.includes("\uFFFD"),
+        // toText checked the bytes are valid UTF-8, so these are the message's own bytes.
+        prefixBytes: new ByteRun(utf8Encoder.encode(prefix)),
         schema,
         startTier: 1,
         converters: new Map(),
+        scanners: new Map(),
+        scanTable: null,
       });
     }
     if (cacheKey !== null) this.#byTopic.set(cacheKey, entry);
@@ -373,11 +502,12 @@ export class DebeziumDecoder {
     return this.#bySchema.get(text) ??
       this.#remember(text, {
         prefix: null,
-        prefixBytes: 0,
-        prefixHasReplacement: false,
+        prefixBytes: null,
         schema: asConnectSchema(schema),
         startTier: 1,
         converters: new Map(),
+        scanners: new Map(),
+        scanTable: null,
       });
   }
 
@@ -477,18 +607,25 @@ export class DebeziumDecoder {
     );
   }
 
+  #rowSchema(entry: SchemaEntry, path: "before" | "after"): ConnectSchema | undefined {
+    return fieldSchema(entry.schema, path) ??
+      fieldSchema(entry.schema, path === "after" ? "before" : "after");
+  }
+
+  /** Row images take lake column names; the catalog's Delta `timestamp` columns read as UTC instants. */
+  #rowOptions(table: TableNaming): CompileOptions {
+    const zoned = new Set(table.def?.columns.filter((c) => c.type === "timestamp").map((c) => c.name));
+    return { rename: (f) => table.column(f), zonedColumns: zoned };
+  }
+
   #rowConverter(entry: SchemaEntry, table: TableNaming, path: "before" | "after"): Converter | null {
     const cached = tableConverters(entry, table);
     let conv = cached[path];
     if (conv === undefined) {
-      const rowSchema = fieldSchema(entry.schema, path) ??
-        fieldSchema(entry.schema, path === "after" ? "before" : "after");
-      if (rowSchema === undefined || rowSchema.type !== "struct") {
-        conv = null;
-      } else {
-        const zoned = new Set(table.def?.columns.filter((c) => c.type === "timestamp").map((c) => c.name));
-        conv = compileConverter(rowSchema, { path, rename: (f) => table.column(f), zonedColumns: zoned });
-      }
+      const rowSchema = this.#rowSchema(entry, path);
+      conv = rowSchema === undefined || rowSchema.type !== "struct"
+        ? null
+        : compileConverter(rowSchema, { path, ...this.#rowOptions(table) });
       cached[path] = conv;
     }
     return conv;
@@ -500,11 +637,13 @@ export class DebeziumDecoder {
     return conv === null ? schemalessRow(raw, table, path) : conv(raw) as Row;
   }
 
+  /** A change event; `scanned` holds its rows when the payload scanner read them. */
   #change(
     entry: SchemaEntry | null,
     payload: Record<string, unknown>,
     topic: string | null,
     message: DebeziumMessage,
+    scanned?: ScannedPayload,
   ): SourceRecord {
     const op = payload.op;
     if (typeof op !== "string") throw typeError("payload.op", "an operation code", op);
@@ -530,8 +669,8 @@ export class DebeziumDecoder {
     if (!OPS.has(op)) {
       throw new TypeError(`Cannot decode "payload.op": unknown operation ${JSON.stringify(op)}`);
     }
-    const before = this.#row(entry, payload.before, table, "before");
-    const after = this.#row(entry, payload.after, table, "after");
+    const before = scanned ? scanned.before : this.#row(entry, payload.before, table, "before");
+    const after = scanned ? scanned.after : this.#row(entry, payload.after, table, "after");
     if (op !== "d" && after === null) {
       throw new TypeError(`Cannot decode "payload.after": a "${op}" event needs an after image`);
     }

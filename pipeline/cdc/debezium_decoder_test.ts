@@ -113,7 +113,7 @@ Deno.test("DebeziumDecoder maps a SQL Server topic's CamelCase columns (orderite
     eventSerialNo: 1,
   };
   assert.equal(fixtureTopic(m), "server_docker.testdb.dbo.OrderItems");
-  const d = new DebeziumDecoder();
+  const d = new DebeziumDecoder({ scanPayloads: false });
   const e = changeOf(d.decode(bytesMessage(m)));
   assert.equal(e.table, "order_items");
   assert.deepEqual(toJsonValue(e.after!), {
@@ -125,6 +125,10 @@ Deno.test("DebeziumDecoder maps a SQL Server topic's CamelCase columns (orderite
   assert.equal(d.stats.quotedIntegerParses, 1, "the NanoTimestamp beyond 2^53 needed the quoted tier");
   changeOf(d.decode(bytesMessage(m)));
   assert.equal(d.stats.quotedIntegerParses, 2, "later messages of the topic start at that tier");
+  const scanning = new DebeziumDecoder();
+  assert.deepEqual(changeOf(scanning.decode(bytesMessage(m))), e);
+  assert.deepEqual(changeOf(scanning.decode(bytesMessage(m))), e);
+  assert.equal(scanning.stats.scanned, 1, "the payload scanner reads the topic's second message");
   assert.equal(d.stats.sourceTextParses, 0);
 });
 

@@ -223,10 +223,41 @@ function primitiveConverter(schema: ConnectSchema, path: string, zoned: boolean)
   throw new TypeError(`Cannot read schema of "${path}": unknown type ${JSON.stringify(schema.type)}`);
 }
 
-interface FieldPlan {
+/** How a struct's converter reads one field (see {@linkcode structFieldPlans}). */
+export interface FieldPlan {
+  /** The field's name in the message. */
   source: string;
+  /** The name it gets in the row (renamed for top-level structs). */
   lake: string;
+  /** The field's schema. */
+  schema: ConnectSchema;
+  /** Whether its wall-clock timestamps are read as UTC instants. */
+  zoned: boolean;
+  /** Its converter, nulls and defaults included. */
   convert: Converter;
+}
+
+/**
+ * The field plans a struct converter compiled from `schema` uses, in schema order: for readers that walk the
+ * message themselves (the payload scanner) and must convert each field exactly as the struct converter does.
+ */
+export function structFieldPlans(
+  schema: ConnectSchema,
+  path: string,
+  options: CompileOptions = {},
+  zoned = false,
+): FieldPlan[] {
+  return schema.fields!.map((f) => {
+    const lake = options.rename ? options.rename(f.field!) : f.field!;
+    const fieldZoned = options.zonedColumns ? options.zonedColumns.has(lake) : zoned;
+    return {
+      source: f.field!,
+      lake,
+      schema: f,
+      zoned: fieldZoned,
+      convert: compileConverter(f, { path: `${path}.${f.field}`, zoned: fieldZoned }),
+    };
+  });
 }
 
 function structConverter(
@@ -235,15 +266,7 @@ function structConverter(
   options: CompileOptions,
   zoned: boolean,
 ): Converter {
-  const plans: FieldPlan[] = schema.fields!.map((f) => {
-    const lake = options.rename ? options.rename(f.field!) : f.field!;
-    const fieldZoned = options.zonedColumns ? options.zonedColumns.has(lake) : zoned;
-    return {
-      source: f.field!,
-      lake,
-      convert: compileConverter(f, { path: `${path}.${f.field}`, zoned: fieldZoned }),
-    };
-  });
+  const plans = structFieldPlans(schema, path, options, zoned);
   return (raw) => {
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
       throw typeError(path, "an object", raw);
