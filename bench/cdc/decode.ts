@@ -151,14 +151,27 @@ function measure(w: Workload) {
     sink += JSON.parse(td.decode(w.messages[i].key)) === null ? 0 : 1;
     sink += JSON.parse(td.decode(payloads[i])) === null ? 0 : 1;
   });
+  const decodeRate = (decoder: DebeziumDecoder) =>
+    rate((i) => {
+      const r = decoder.decode(w.messages[i]);
+      if (r.kind !== "change") throw new Error(`Benchmark message ${i} decoded to ${r.kind}`);
+      sink += r.event.after === null ? 0 : 1;
+    });
+  const generic = new DebeziumDecoder({ scanPayloads: false });
+  const genericRate = decodeRate(generic);
   const decoder = new DebeziumDecoder();
-  const ours = rate((i) => {
-    const r = decoder.decode(w.messages[i]);
-    if (r.kind !== "change") throw new Error(`Benchmark message ${i} decoded to ${r.kind}`);
-    sink += r.event.after === null ? 0 : 1;
-  });
+  const ours = decodeRate(decoder);
   if (sink === 0) throw new Error("nothing decoded");
-  return { name: w.name, bytes, limit, payloadLimit, ours, stats: decoder.stats };
+  return {
+    name: w.name,
+    bytes,
+    limit,
+    payloadLimit,
+    generic: genericRate,
+    genericStats: generic.stats,
+    ours,
+    stats: decoder.stats,
+  };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -169,39 +182,62 @@ if (import.meta.main) {
   );
   const results = [pgOrders(true, false), pgOrders(true), pgOrders(false), sqlServerItems()].map(measure);
   const goal = 250_000;
+  const schemasOn = results.filter((r) => !r.name.includes("schemas off"));
+  const met = schemasOn.filter((r) => r.ours >= goal);
+  const share = (r: (typeof results)[number]) => `${Math.round((r.stats.scanned / r.stats.decoded) * 100)}%`;
   const lines = [
     "Per core: events per second of the process's CPU time (user + system, from /proc/self/stat, so time the shared",
     "cores spent on other processes does not count), median of 3 runs of 100k messages after warm-up. Each message = Kafka key + value bytes",
     "as JsonConverter writes them. *Limit* = `TextDecoder` + `JSON.parse` of the same key and value bytes (the",
-    "schema included, as a consumer that does not cache it must); *decoder* = `DebeziumDecoder.decode()` to a",
-    "ChangeEvent with exact decimals, timestamps and int64s, lake column names and the source position.",
+    "schema included, as a consumer that does not cache it must); *payload-only JSON.parse* = the same for the key",
+    "and the payload alone; *decoder* = `DebeziumDecoder.decode()` to a ChangeEvent with exact decimals, timestamps",
+    "and int64s, lake column names and the source position; *generic path* = the same decoder with the payload",
+    "scanner off (`scanPayloads: false`: payload text through `JSON.parse` and the compiled converters).",
     "",
-    "| workload | bytes/msg | JSON.parse limit (ev/s) | payload-only JSON.parse (ev/s) | decoder (ev/s) | decoder MB/s | goal 250k ev/s (schemas on) |",
-    "|---|---:|---:|---:|---:|---:|---|",
+    "| workload | bytes/msg | JSON.parse limit (ev/s) | payload-only JSON.parse (ev/s) | generic path (ev/s) | decoder (ev/s) | scanned | decoder MB/s | goal 250k ev/s (schemas on) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ...results.map((r) =>
-      `| ${r.name} | ${fmt(r.bytes)} | ${fmt(r.limit)} | ${fmt(r.payloadLimit)} | ${fmt(r.ours)} | ${
-        (r.ours * r.bytes / 1e6).toFixed(0)
-      } | ${r.name.includes("schemas off") ? "n/a" : r.ours >= goal ? "met" : "**not met**"} |`
+      `| ${r.name} | ${fmt(r.bytes)} | ${fmt(r.limit)} | ${fmt(r.payloadLimit)} | ${fmt(r.generic)} | ${
+        fmt(r.ours)
+      } | ${share(r)} | ${(r.ours * r.bytes / 1e6).toFixed(0)} | ${
+        r.name.includes("schemas off") ? "n/a" : r.ours >= goal ? "met" : "**not met**"
+      } |`
     ),
     "",
     `Load average while measuring: ${load} (2 shared cores; CPU-time rates still suffer from cache and memory contention).`,
     "",
-    "The decoder beats the limit with schemas on because it parses each topic's schema once: a message that starts",
-    'with the cached `{"schema":…,"payload":` bytes only has its payload decoded and parsed (and catalog tables',
-    "take their key from the row, so the Kafka key is not parsed at all).",
+    'How the decoder reads a message with schemas on: it keeps each topic\'s `{"schema":…,"payload":` bytes and checks',
+    "that a message starts with them eight bytes at a time (the schema is never decoded or parsed again). The",
+    "payload of a change event then goes to a scanner compiled once per topic schema (`payload_scanner.ts`): it walks",
+    "the bytes expecting the keys in the order JsonConverter writes them, converts row values straight from the bytes",
+    "(Decimal from base64, timestamps and int64 as exact BigInts, strings built only for string fields), builds each",
+    "row with lake column names in one object literal, and skips fields the decoder does not read; values that repeat",
+    "from message to message (connector, table, version) are recognised by their bytes and not read again. Any",
+    "surprise (a key out of order, whitespace, an escape or number it does not read itself) sends that message down",
+    "the generic path, and a differential test (`decoder_scanner_test.ts`) checks that both paths give the same",
+    "records or errors. Catalog tables take their key from the row, so the Kafka key is not parsed at all.",
     "",
-    `**Goal 250k ev/s per core with schemas on: not met.** *Payload-only JSON.parse* is the floor for any decoder`,
-    "that parses each schema once, and on this machine it is already below 250k for these payloads; the decoder",
-    `reaches ${
-      results.filter((r) => !r.name.includes("schemas off")).map((r) =>
-        `${Math.round((r.ours / r.payloadLimit) * 100)}%`
-      )
-        .join(", ")
-    } of it (schemas-on rows, in order). The rest is the conversion`,
-    "to exact values (Decimal from base64, BigInt timestamps), lake names and positions. The SQL Server workload",
-    `also needs the quoted-integer tier for its nanosecond timestamps beyond 2^53 (${
-      fmt(results[3].stats.quotedIntegerParses)
-    } such parses): one extra pass over the payload text.`,
+    `**Goal 250k ev/s per core with schemas on: ${
+      met.length === schemasOn.length
+        ? "met"
+        : met.length === 0
+        ? "not met"
+        : "met on " + met.map((r) => r.name).join("; ")
+    }.** The decoder reaches ${
+      schemasOn.map((r) => `${Math.round((r.ours / r.payloadLimit) * 100)}%`).join(", ")
+    } of payload-only JSON.parse and ${
+      schemasOn.map((r) => `${(r.ours / r.generic).toFixed(2)}×`).join(", ")
+    } the generic path (schemas-on rows, in order).`,
+    "",
+    "What limits it (component timings taken once on this machine while tuning, load ≈ 2.5, so only their ratios",
+    "count): per message about 0.5 µs goes to the prefix check over the ~3.2 kB schema, 2.4–3.3 µs to the scanner",
+    "over the 700–1,000-byte payload, and 1–1.5 µs to building the event (source position text, commit time,",
+    "key, transaction id), which both paths share. A byte-at-a-time walk in JavaScript costs about as much as V8's",
+    "native `JSON.parse` of the same payload (even a bare loop summing the bytes takes ~1 ns a byte here); the",
+    "scanner wins by not building the objects, strings and numbers nobody reads and by converting values in the",
+    "same pass. The rest is allocation of exact values: every int64, timestamp and decimal is a BigInt (one or two",
+    "per value), about 10 per insert and 20 per update. Reaching 250k ev/s (4 µs a message) would need the event",
+    "building and those BigInts cut further, or the payload walk done natively.",
   ];
   const body = lines.join("\n");
   console.log(body);
