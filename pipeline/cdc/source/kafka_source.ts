@@ -14,7 +14,14 @@
  *
  * @module
  */
-import { type Admin, type Consumer, type EachBatchPayload, Kafka, logLevel } from "kafkajs";
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  Kafka,
+  logLevel,
+  type PartitionAssigner,
+} from "kafkajs";
 import type { TableDef } from "../../catalog/mod.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { DebeziumDecoder } from "../debezium_decoder.ts";
@@ -33,10 +40,13 @@ export interface KafkaSourceOptions {
   /** Where partitions resume when `onAssign` does not say; partitions in neither start at the earliest offset. */
   from?: SourceCheckpoint | null;
   /**
-   * Called with the partitions the group assigned to this member (`"<topic>/<partition>"`); returns where each
-   * resumes (next offset). The caller fences writers of partitions it takes over here.
+   * Called with the partitions the group assigned to this member (`"<topic>/<partition>"`) before any of them
+   * is read; returns where each resumes (next offset). The caller fences writers of partitions it takes over
+   * here, and may take its time: the member keeps heartbeating meanwhile.
    */
   onAssign?: (partitions: string[]) => Promise<SourceCheckpoint> | SourceCheckpoint;
+  /** How the group splits partitions among its members (all members must agree). @default kafkajs' round robin */
+  partitionAssigners?: PartitionAssigner[];
   /** Captured tables for name mapping and keys. @default ECOMMERCE_TABLES */
   tables?: readonly TableDef[];
   /** Records kept waiting to be pulled before fetching pauses. @default 20000 */
@@ -125,6 +135,8 @@ export class KafkaSource implements ChangeSource {
   #topics = new Set<string>();
   #topicsCheckedAt = 0;
   #admin: Admin | null = null;
+  /** Where reading resumes before anything was handed out (`from`, or what `resumeFrom` said). */
+  #from: SourceCheckpoint;
   readonly stats: KafkaSourceStats = {
     messages: 0,
     quarantined: 0,
@@ -148,7 +160,8 @@ export class KafkaSource implements ChangeSource {
     this.#clock = options.clock ?? systemClock;
     this.#backoff = options.backoff ?? new Backoff();
     this.#maxBuffered = options.maxBuffered ?? 20_000;
-    for (const [stream, offset] of Object.entries(options.from ?? {})) {
+    this.#from = options.from ?? {};
+    for (const [stream, offset] of Object.entries(this.#from)) {
       parseStream(stream);
       this.#positions.set(stream, offset);
     }
@@ -171,6 +184,7 @@ export class KafkaSource implements ChangeSource {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
       sessionTimeout: this.#options.sessionTimeoutMs ?? 30_000,
+      ...(this.#options.partitionAssigners ? { partitionAssigners: this.#options.partitionAssigners } : {}),
       heartbeatInterval: Math.min(3000, Math.floor((this.#options.sessionTimeoutMs ?? 30_000) / 3)),
     });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
@@ -204,13 +218,17 @@ export class KafkaSource implements ChangeSource {
 
   /** Topics whose name starts with `<prefix>.`. */
   async #listTopics(): Promise<string[]> {
+    const prefix = `${this.#options.topicPrefix}.`;
+    return (await (await this.#adminClient()).listTopics()).filter((t) => t.startsWith(prefix));
+  }
+
+  async #adminClient(): Promise<Admin> {
     if (this.#admin === null) {
       const admin = this.#kafka.admin();
       await admin.connect();
       this.#admin = admin;
     }
-    const prefix = `${this.#options.topicPrefix}.`;
-    return (await this.#admin.listTopics()).filter((t) => t.startsWith(prefix));
+    return this.#admin;
   }
 
   /** Whether a topic with the prefix appeared since the consumer subscribed (checked every topicRefreshMs). */
@@ -237,6 +255,15 @@ export class KafkaSource implements ChangeSource {
         if (offset !== undefined) this.#positions.set(s, offset);
         this.#settled.add(s);
       }
+      // A partition nobody gave a position for starts at its earliest offset, never at the group's committed
+      // one: those are for monitoring and may come from another job that used the same group.
+      const unknown = new Set(unsettled.filter((s) => !this.#positions.has(s)));
+      for (const topic of new Set([...unknown].map((s) => parseStream(s).topic))) {
+        for (const p of await (await this.#adminClient()).fetchTopicOffsets(topic)) {
+          const s = streamId(topic, p.partition);
+          if (unknown.has(s)) this.#positions.set(s, p.low);
+        }
+      }
     }
     return this.#positions.get(stream) ?? null;
   }
@@ -244,7 +271,16 @@ export class KafkaSource implements ChangeSource {
   async #eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const stream = streamId(batch.topic, batch.partition);
-    const expected = await this.#settle(stream);
+    const settling = this.#settle(stream);
+    // The caller may take long to say where to resume (it recovers its job first): stay in the group meanwhile.
+    let settled = false;
+    settling.then(() => settled = true, () => settled = true);
+    while (!settled) {
+      await Promise.race([settling, sleep(1000)]);
+      if (!settled) await heartbeat();
+    }
+    const expected = await settling;
+    if (!isRunning() || isStale()) return;
     const first = batch.messages[0]?.offset;
     if (expected !== null && first !== undefined && BigInt(first) > BigInt(expected)) {
       // Fetched from Kafka's committed offset, past where the caller resumes: go back.
@@ -288,38 +324,74 @@ export class KafkaSource implements ChangeSource {
     await heartbeat();
   }
 
+  /**
+   * Starts the consumer, or restarts it after a failure or when new topics appeared; false when it did not
+   * run yet (call again).
+   */
+  async #ensureRunning(signal?: AbortSignal): Promise<boolean> {
+    if (this.#closed) throw new Error("Cannot read Kafka source: it is closed");
+    signal?.throwIfAborted();
+    if (this.#failure !== null) await this.#restart(signal);
+    if (this.#consumer === null) {
+      try {
+        await this.#start();
+        this.#backoff.reset();
+      } catch (e) {
+        await this.#stop();
+        this.#failure = e as Error;
+        return false;
+      }
+    }
+    let appeared: boolean;
+    try {
+      appeared = await this.#newTopicAppeared();
+    } catch (e) {
+      this.#failure = e as Error;
+      return false;
+    }
+    if (appeared) {
+      // Resubscribe: what is buffered now is fetched again by the new consumer (or the partition's new owner).
+      this.stats.newTopicRestarts++;
+      await this.#stop();
+      this.#buffer = [];
+      this.#positions = this.#resumePositions();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Keeps this member in its group for `ms` without handing out records (a member waiting for partitions):
+   * starts the consumer, restarts it after failures, resubscribes when new topics appear.
+   */
+  async keepAlive(ms: number, signal?: AbortSignal): Promise<void> {
+    const deadline = performance.now() + ms;
+    while (!await this.#ensureRunning(signal) && performance.now() < deadline) {
+      // Failed starts back off inside #restart.
+    }
+    const left = deadline - performance.now();
+    if (left > 0) await sleep(left, signal);
+  }
+
+  /**
+   * Makes reading resume at `from` (and at the earliest offset, or the group's, for partitions it leaves out),
+   * forgetting what was handed out so far: for a caller that takes over its partitions again after having
+   * lost them.
+   */
+  resumeFrom(from: SourceCheckpoint | null): void {
+    for (const stream of Object.keys(from ?? {})) parseStream(stream);
+    this.#from = from ?? {};
+    this.#handedOut.clear();
+    this.#buffer = [];
+    this.#settled.clear();
+    this.#positions = this.#resumePositions();
+  }
+
   async next(options: NextOptions = {}): Promise<SourceBatch> {
     const max = options.maxRecords ?? 10_000;
     const deadline = performance.now() + (options.maxWaitMs ?? 1000);
     for (;;) {
-      if (this.#closed) throw new Error("Cannot read Kafka source: it is closed");
-      options.signal?.throwIfAborted();
-      if (this.#failure !== null) await this.#restart(options.signal);
-      if (this.#consumer === null) {
-        try {
-          await this.#start();
-          this.#backoff.reset();
-        } catch (e) {
-          await this.#stop();
-          this.#failure = e as Error;
-          continue;
-        }
-      }
-      let appeared: boolean;
-      try {
-        appeared = await this.#newTopicAppeared();
-      } catch (e) {
-        this.#failure = e as Error;
-        continue;
-      }
-      if (appeared) {
-        // Resubscribe: what is buffered now is fetched again by the new consumer (or the partition's new owner).
-        this.stats.newTopicRestarts++;
-        await this.#stop();
-        this.#buffer = [];
-        this.#positions = this.#resumePositions();
-        continue;
-      }
+      if (!await this.#ensureRunning(options.signal)) continue;
       if (this.#buffer.length > 0) return this.#take(max);
       const left = deadline - performance.now();
       if (left <= 0) return { records: [], quarantined: [], checkpoint: {} };
@@ -368,7 +440,7 @@ export class KafkaSource implements ChangeSource {
   #handedOut = new Map<string, string>();
 
   #resumePositions(): Map<string, string> {
-    return new Map([...Object.entries(this.#options.from ?? {}), ...this.#handedOut]);
+    return new Map([...Object.entries(this.#from), ...this.#handedOut]);
   }
 
   #take(max: number): SourceBatch {
