@@ -6,6 +6,7 @@
  * @module
  */
 import { createLogger } from "./logger.ts";
+import { runShards } from "./run_shards.ts";
 import { runStream } from "./run_stream.ts";
 import { StatusLine } from "./status_line.ts";
 import { parseStreamArgs, USAGE, UsageError } from "./stream_config.ts";
@@ -55,7 +56,10 @@ async function main(): Promise<number> {
     });
   }
   try {
-    await runStream({ ...config.options, logger, status }, stop.signal);
+    if (config.shard && config.options.source.kind === "kafka") {
+      // Several jobs' lines in turn would garble one status line: sharded instances log only.
+      await runShards({ ...config.options, source: config.options.source, logger }, stop.signal);
+    } else await runStream({ ...config.options, logger, status }, stop.signal);
     return 0;
   } catch (e) {
     logger.error((e as Error).message, { error: (e as Error).name });

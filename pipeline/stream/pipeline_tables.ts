@@ -27,7 +27,7 @@ export const PIPELINE_METRICS_TABLE = "_pipeline_metrics";
  */
 export const PIPELINE_METRICS: OutputTable = {
   name: PIPELINE_METRICS_TABLE,
-  key: ["batch_id"],
+  key: ["job", "batch_id"],
   schema: struct([
     field("batch_id", "long", false),
     field("job", "string", false),

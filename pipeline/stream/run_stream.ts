@@ -11,12 +11,13 @@ import { type Lake, openLake } from "./lake.ts";
 import { LakeHealth, type LakeHealthOptions } from "./lake_health.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { serveMetrics } from "./metrics_server.ts";
-import type { OperatorOptions } from "./operators/mod.ts";
+import type { OperatorOptions, OperatorSet } from "./operators/mod.ts";
 import { describeSource, sourceFactory, type SourceSpec } from "./source_spec.ts";
 import { RateMeter, type StatusLine } from "./status_line.ts";
 import { type BatchInfo, type EngineOptions, StreamEngine } from "./stream_engine.ts";
 import { FencedError } from "./fenced_error.ts";
 import { JobLease } from "./job_lease.ts";
+import { leaseOwnership, type Ownership } from "./ownership.ts";
 import { StreamMetrics } from "./stream_metrics.ts";
 import { delay } from "./delay.ts";
 
@@ -57,6 +58,8 @@ export interface RunStreamOptions {
     | "now"
   >;
   operators?: OperatorOptions;
+  /** Builds the operators (the same ones every time). @default the product's operators with `operators` */
+  createOperators?: () => OperatorSet;
   /** Background lake health policies, or false to run none. @default the defaults of LakeHealth */
   health?: Omit<LakeHealthOptions, "logger" | "metrics"> | false;
   /**
@@ -77,6 +80,11 @@ export interface RunStreamOptions {
    * it. @default a single instance, no lease
    */
   ha?: { ttlMs?: number };
+  /**
+   * Runs the engine only while this instance owns the job (what `ha` does with the job's lease; `runShards`
+   * with a Kafka group's assignment). @default the lease with `ha`, else always
+   */
+  ownership?: Ownership;
 }
 
 /** How a run ended. */
@@ -93,31 +101,6 @@ export interface StreamReport {
   /** Recoveries after errors or fencing. */
   restarts: number;
   elapsedMs: number;
-}
-
-/**
- * Renews the lease every third of its TTL until `done`; aborts `lost` when another instance took it, or when
- * renewals kept failing for a whole TTL (others may have taken over meanwhile).
- */
-async function renewLease(
-  lease: JobLease,
-  lost: AbortController,
-  done: AbortSignal,
-  logger: Logger,
-): Promise<void> {
-  const stop = AbortSignal.any([done, lost.signal]);
-  let renewedAt = performance.now();
-  while (!stop.aborted) {
-    await delay(Math.max(50, Math.floor(lease.ttlMs / 3)), stop);
-    if (stop.aborted) return;
-    try {
-      if (!await lease.renew()) return lost.abort();
-      renewedAt = performance.now();
-    } catch (e) {
-      logger.warn("lease renewal failed", { error: (e as Error).message });
-      if (performance.now() - renewedAt > lease.ttlMs) return lost.abort();
-    }
-  }
 }
 
 /**
@@ -191,29 +174,29 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
   // One id for the lease, the WAL and the metrics rows of this process.
   const instance = options.engine?.instance ?? crypto.randomUUID();
   logger.info("starting", { job, source: describeSource(options.source), lake: lake.url, instance });
-  const lease = options.ha
-    ? new JobLease(lake.open(`_checkpoints/${job}`), {
-      instance,
-      ttlMs: options.ha.ttlMs,
-      now: options.engine?.now,
-    })
-    : null;
+  const owner = options.ownership ?? (options.ha
+    ? leaseOwnership(
+      new JobLease(lake.open(`_checkpoints/${job}`), {
+        instance,
+        ttlMs: options.ha.ttlMs,
+        now: options.engine?.now,
+      }),
+      job,
+      logger,
+    )
+    : null);
   try {
     while (!stop.aborted) {
       // With several instances, only the lease holder runs; the others wait here as hot standby.
       let lost: AbortController | null = null;
-      let renewing: Promise<void> | null = null;
-      if (lease) {
+      let holding: Promise<void> | null = null;
+      if (owner) {
         phase = "standby";
         draw(true);
-        const held = await lease.acquire(
-          stop,
-          () => logger.info("standing by: another instance holds the job", { job }),
-        );
-        if (!held) break;
-        logger.info("lease acquired, taking over", { job, epoch: lease.epoch });
+        if (!await owner.acquire(stop)) break;
+        logger.info("taking over", { job, ...owner.describe() });
         lost = new AbortController();
-        renewing = renewLease(lease, lost, internal.signal, logger);
+        holding = owner.hold(lost, internal.signal);
       }
       const halt = lost ? AbortSignal.any([stop, lost.signal]) : stop;
       try {
@@ -226,6 +209,7 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
           lake,
           openSource,
           operators: options.operators,
+          createOperators: options.createOperators,
           metrics,
           logger,
           onBatch: (info) => {
@@ -259,7 +243,7 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
         }
         if (lost?.signal.aborted && !idle && !stop.aborted) {
           // Another instance took over: leave everything to it, write nothing more.
-          logger.warn("lease lost to another instance, standing by", { job });
+          logger.warn("another instance took over, standing by", { job });
           const stale = engine;
           engine = null;
           await stale.close({ saveState: false });
@@ -269,7 +253,7 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
         draw(true);
         await engine.close();
         lastBatch = engine.lastBatch;
-        await lease?.release();
+        await owner?.release();
         if (idle) stoppedBy = "idle";
         break;
       } catch (e) {
@@ -280,8 +264,8 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
         );
         if (e instanceof FencedError) {
           metrics.fenced.inc();
-          // With a lease, another instance is active: stand by again instead of exiting.
-          if ((options.onFenced ?? (lease ? "recover" : "exit")) === "exit") throw e;
+          // With a lease or shards, another instance is active: stand by again instead of exiting.
+          if ((options.onFenced ?? (owner ? "recover" : "exit")) === "exit") throw e;
           logger.warn("fenced by another instance, standing by and recovering", { job, error: e.message });
           phase = "standby";
           draw(true);
@@ -304,7 +288,7 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
         await delay(wait, stop);
       } finally {
         lost?.abort();
-        await renewing;
+        await holding;
       }
     }
   } finally {

@@ -16,6 +16,7 @@
  * | `--session-timeout-ms MS` (kafka) | `LAKESTREAM_SESSION_TIMEOUT_MS` | 30000 |
  * | `--ha` (one of several instances) | `LAKESTREAM_HA=1` | a single instance |
  * | `--lease-ttl-ms MS` (with `--ha`) | `LAKESTREAM_LEASE_TTL_MS` | 10000 |
+ * | `--shard` (kafka: instances share the shards) | `LAKESTREAM_SHARD=1` | one instance reads every partition |
  * | `--exit-when-idle S` | `LAKESTREAM_EXIT_WHEN_IDLE` | never |
  * | `--max-batch-events N` | `LAKESTREAM_MAX_BATCH_EVENTS` | 10000 |
  * | `--max-batch-ms MS` | `LAKESTREAM_MAX_BATCH_MS` | 200 |
@@ -63,6 +64,8 @@ export interface StreamCliConfig {
   options: Omit<RunStreamOptions, "logger" | "status">;
   logFormat: "text" | "json";
   logLevel: LogLevel;
+  /** Run as one of the instances sharing a Kafka job's shards (`runShards`). */
+  shard: boolean;
   /** Undefined: on when stderr is a terminal. */
   status: boolean | undefined;
 }
@@ -84,6 +87,7 @@ const FLAGS = {
   "session-timeout-ms": { type: "string" },
   url: { type: "string" },
   ha: { type: "boolean" },
+  shard: { type: "boolean" },
   "lease-ttl-ms": { type: "string" },
   "exit-when-idle": { type: "string" },
   "max-batch-events": { type: "string" },
@@ -237,7 +241,13 @@ export function parseStreamArgs(args: string[], env: Env): StreamCliConfig | "he
   if (!ha && values["lease-ttl-ms"] !== undefined) {
     throw new UsageError("--lease-ttl-ms applies with --ha only");
   }
+  const shard = values.shard || ["1", "true", "on"].includes(env.get("LAKESTREAM_SHARD") ?? "");
+  if (shard && kind !== "kafka") throw new UsageError("--shard applies with --source kafka only");
+  if (shard && ha) {
+    throw new UsageError("Give --shard or --ha, not both: sharded instances stand in for each other");
+  }
   return {
+    shard,
     options: {
       source,
       ha: ha ? { ttlMs: leaseTtl } : undefined,

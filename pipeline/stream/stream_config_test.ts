@@ -99,6 +99,8 @@ Deno.test("parseStreamArgs() rejects bad values and misplaced flags with a Usage
       ["--source", "kafka", "--db", "x"],
       ["--status", "--no-status"],
       ["--lease-ttl-ms", "5000"],
+      ["--shard"],
+      ["--source", "kafka", "--brokers", "h:1", "--shard", "--ha"],
       ["--state-mode", "half"],
       ["--what"],
     ]
@@ -116,4 +118,10 @@ Deno.test("s3Settings() uses the AWS variables, LAKESTREAM_S3_ENDPOINT, else the
     "http://minio:9000",
   );
   assert.equal(s3Settings(env({ AWS_ENDPOINT_URL: "http://e:1" }), stack).endpoint, "http://e:1");
+});
+
+Deno.test("parseStreamArgs() turns on sharding for Kafka by flag or LAKESTREAM_SHARD", () => {
+  assert.equal(parse(["--source", "kafka", "--brokers", "h:1"]).shard, false);
+  assert.equal(parse(["--source", "kafka", "--brokers", "h:1", "--shard"]).shard, true);
+  assert.equal(parse(["--source", "kafka", "--brokers", "h:1"], { LAKESTREAM_SHARD: "1" }).shard, true);
 });

@@ -1,5 +1,6 @@
 /**
- * Several processor instances of one job in one Kafka consumer group, on the real stack with the lake on MinIO:
+ * Several processor instances of one job in one Kafka consumer group, on the real stack with the lake on MinIO.
+ * With `--ha`:
  * two `deno task stream --source kafka --ha` subprocesses start at the same moment (they race for the job's
  * lease: one runs, the other stands by), then the active one is killed with SIGKILL mid-run, a fresh standby
  * is started in its place, and so on for {@linkcode FAILOVERS} takeovers, each kill landing at a random moment
@@ -8,6 +9,11 @@
  * from the same topics, and agrees with the PostgreSQL source.
  * `source_position` included: rows of a PostgreSQL snapshot share one LSN and are told apart by their Kafka
  * offset, so a new active instance re-reading from the middle of a snapshot gives them the same positions.
+ *
+ * With `--shard`: two instances share the job's shards while the faker writes; the one running the `sales` shard
+ * is killed after a few of its batches and a third joins; the group moves its shards to the others, which
+ * recover them from their WALs. Every table equals the single instance's and agrees with the source, and both
+ * first instances committed batches of their own.
  */
 import assert from "node:assert/strict";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
@@ -19,7 +25,7 @@ import { PIPELINE_METRICS } from "../../pipeline/stream/pipeline_tables.ts";
 import { runStream } from "../../pipeline/stream/run_stream.ts";
 import { Prng } from "../../pipeline/stream/operators/_prng.ts";
 import { rowsDiffer } from "../../pipeline/stream/_lake_rows.ts";
-import { comparedTables, openStreamRun, type StreamRun } from "./_stream_e2e_fixture.ts";
+import { comparedTables, type FakerRun, openStreamRun, type StreamRun } from "./_stream_e2e_fixture.ts";
 
 const MAIN = new URL("../../pipeline/stream/main.ts", import.meta.url).pathname;
 const FAILOVERS = 3;
@@ -33,7 +39,8 @@ interface Instance {
   drained: Promise<void>;
 }
 
-function start(run: StreamRun, id: string, job: string, lake: string): Instance {
+/** `mode`: `--ha` (lease, hot standby) or `--shard` (the group shares the shards). */
+function start(run: StreamRun, id: string, job: string, lake: string, mode: "--ha" | "--shard"): Instance {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -51,9 +58,7 @@ function start(run: StreamRun, id: string, job: string, lake: string): Instance 
       job,
       "--lake",
       lake,
-      "--ha",
-      "--lease-ttl-ms",
-      "2000",
+      ...(mode === "--ha" ? ["--ha", "--lease-ttl-ms", "2000"] : ["--shard"]),
       "--session-timeout-ms",
       "6000",
       "--instance",
@@ -63,7 +68,7 @@ function start(run: StreamRun, id: string, job: string, lake: string): Instance 
       "--state-every",
       "5",
       "--exit-when-idle",
-      "12",
+      mode === "--ha" ? "12" : "15",
       "--no-status",
       "--log-format",
       "json",
@@ -97,7 +102,7 @@ function logOf(i: Instance): string {
 
 /** Whether the instance logged that it holds the lease. */
 function isActive(i: Instance): boolean {
-  return i.lines.some((l) => l.includes("lease acquired, taking over"));
+  return i.lines.some((l) => l.includes("taking over"));
 }
 
 /** The newest batch claimed in the job's WAL on MinIO (0 before any). */
@@ -168,7 +173,7 @@ Deno.test({
     const job = "group";
     const lake = `${run.lakeRoot}/group`;
     const rng = new Prng(77);
-    const live: Instance[] = [start(run, "i1", job, lake), start(run, "i2", job, lake)];
+    const live: Instance[] = [start(run, "i1", job, lake, "--ha"), start(run, "i2", job, lake, "--ha")];
     const all = [...live];
     const logs = () => all.map(logOf).join("\n");
     let kills = 0;
@@ -192,7 +197,7 @@ Deno.test({
         assert.equal(status.signal, "SIGKILL", `instance ${active.id} ended before the kill\n${logs()}`);
         kills++;
         live.splice(live.indexOf(active), 1);
-        const fresh = start(run, `i${all.length + 1}`, job, lake);
+        const fresh = start(run, `i${all.length + 1}`, job, lake, "--ha");
         live.push(fresh);
         all.push(fresh);
       }
@@ -239,6 +244,126 @@ Deno.test({
       `${faker.events} events, ${kills} kills of the active instance; batches: ${
         [...byInstance].map(([k, v]) => `${v.length} by ${k}`).join(", ")
       }`,
+    );
+  },
+});
+
+/** Shards of the job (`<job>.<shard>`) that the instance logged taking over. */
+function shardsTaken(i: Instance): Set<string> {
+  const taken = new Set<string>();
+  for (const line of i.lines) {
+    if (!line.includes("taking over")) continue;
+    const shard = (JSON.parse(line) as { shard?: string }).shard;
+    if (shard) taken.add(shard);
+  }
+  return taken;
+}
+
+Deno.test({
+  name:
+    "stream instances in one consumer group with --shard: both run shards, one killed and replaced mid-run, same tables as one",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await using run = await openStreamRun("stream_shards");
+    const job = "sharded";
+    const lake = `${run.lakeRoot}/sharded`;
+    // The instances start with the snapshot and read the faker's changes as they come.
+    const live: Instance[] = [start(run, "i1", job, lake, "--shard"), start(run, "i2", job, lake, "--shard")];
+    const all = [...live];
+    const logs = () => all.map(logOf).join("\n");
+    let killed = "";
+    let faker: FakerRun;
+    try {
+      const faking = run.fake({ ops: 1500, seed: 29, rate: 100 });
+      await waitFor(
+        "both instances run shards",
+        () => live.every((i) => shardsTaken(i).size > 0),
+        90_000,
+        logs,
+      );
+      // The one running the sales shard (the heaviest) is killed once it committed a few batches of it.
+      const victim = live.find((i) => shardsTaken(i).has("sales"));
+      assert.ok(victim, `no instance took the sales shard\n${logs()}`);
+      await waitFor(
+        `instance ${victim.id} commits 3 sales batches`,
+        async () => await newestBatch(run, `${job}.sales`, lake) >= 3,
+        120_000,
+        logs,
+      );
+      await new Promise((r) => setTimeout(r, new Prng(31).between(0, 800)));
+      victim.child.kill("SIGKILL");
+      killed = victim.id;
+      assert.equal(
+        (await victim.child.status).signal,
+        "SIGKILL",
+        `instance ${victim.id} ended early\n${logs()}`,
+      );
+      live.splice(live.indexOf(victim), 1);
+      const fresh = start(run, "i3", job, lake, "--shard");
+      live.push(fresh);
+      all.push(fresh);
+      faker = await faking;
+      await run.waitForEvents(faker.events);
+      for (const i of live) {
+        const status = await i.child.status;
+        await i.drained;
+        assert.equal(status.code, 0, `instance ${i.id} failed\n${logOf(i)}`);
+      }
+    } finally {
+      for (const i of all) {
+        try {
+          i.child.kill("SIGKILL");
+        } catch {
+          // Already exited.
+        }
+        await i.child.status;
+        await i.drained;
+      }
+    }
+
+    // The reference: one instance, in-process, over the same topics.
+    const single = `${run.lakeRoot}/single`;
+    const report = await runStream({
+      source: {
+        kind: "kafka",
+        brokers: run.env.kafka.brokers,
+        topicPrefix: run.name,
+        groupId: `${run.name}-s`,
+      },
+      lake: single,
+      s3: run.s3,
+      job: "single",
+      exitWhenIdleSeconds: 8,
+      logger: silentLogger,
+      engine: { maxBatchEvents: 50 },
+    });
+    assert.equal(report.events, faker.events);
+
+    for (const t of comparedTables()) {
+      const sharded = await tableRows(openStore(`${lake}/${t.name}`, { s3: run.s3 }), t.key);
+      const one = await tableRows(openStore(`${single}/${t.name}`, { s3: run.s3 }), t.key);
+      const diff = rowsDiffer(sharded, one, t.name);
+      assert.equal(diff, null, diff ?? "");
+    }
+    await run.assertLakeAgrees(lake, faker);
+    const metrics = await tableRows(
+      openStore(`${lake}/${PIPELINE_METRICS.name}`, { s3: run.s3 }),
+      PIPELINE_METRICS.key,
+    );
+    const summary = [
+      ...Map.groupBy(metrics, (r) => `${r.job} by ${r.instance}${r.replayed ? " (replayed)" : ""}`),
+    ]
+      .map(([k, v]) => `${v.length} ${k}`).join(", ");
+    console.log(`${faker.events} events; batches: ${summary}`);
+    const byInstance = Map.groupBy(metrics.filter((r) => !r.replayed), (r) => String(r.instance));
+    assert.ok(
+      byInstance.has("i1") && byInstance.has("i2"),
+      `both first instances committed batches: ${summary}`,
+    );
+    assert.ok(
+      metrics.some((r) => r.job === `${job}.sales` && r.instance !== killed),
+      `the sales shard went on elsewhere after the kill: ${summary}`,
     );
   },
 });

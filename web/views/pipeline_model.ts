@@ -10,10 +10,10 @@ import { millisOf, numberOf, textOf } from "./row_values.ts";
 
 /**
  * `_pipeline_metrics` and the columns read from it; absent columns read as unknown. The processor upserts one
- * row per batch keyed by `batch_id` (pipeline/stream/pipeline_tables.ts), yet the dashboard reads the table as
- * append-only: a job commits a batch's row once (a replayed batch skips a table already holding it), so one
- * job never rewrites a row. Another job reusing the table starts again at batch 1 and overwrites the old job's
- * rows of the same ids: the model keeps only the newest job's batches, which makes those stale rows harmless.
+ * row per batch keyed by `job` and `batch_id` (pipeline/stream/pipeline_tables.ts), yet the dashboard reads the
+ * table as append-only: a job commits a batch's row once (a replayed batch skips a table already holding it),
+ * so no row is ever rewritten. The shards of a sharded job are jobs `<job>.<shard>`
+ * (pipeline/stream/run_shards.ts).
  */
 export const PIPELINE_METRICS_TABLE = {
   name: "_pipeline_metrics",
@@ -58,6 +58,11 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** The job a shard belongs to: `lakestream.sales` → `lakestream`; an unsharded job's own name. */
+export function jobFamily(job: string | null): string | null {
+  return job?.replace(/\.[^.]*$/, "") ?? null;
+}
+
 /** Recent batches and quarantined messages. */
 export class PipelineModel {
   #batches: Batch[] = [];
@@ -65,8 +70,9 @@ export class PipelineModel {
 
   /**
    * Adds batch rows (read as append-only, see {@linkcode PIPELINE_METRICS_TABLE}; removed rows change nothing).
-   * Only the batches of the job whose batch committed last are kept: when several jobs wrote the table, the
-   * figures are those of the one running now, never a sum over jobs.
+   * Only the batches of the job whose batch committed last are kept (with its sibling shards, see
+   * {@linkcode jobFamily}): when several jobs wrote the table, the figures are those of the one running now,
+   * never a sum over jobs.
    */
   addBatches(rows: readonly Row[]): void {
     const M = PIPELINE_METRICS_TABLE;
@@ -84,8 +90,8 @@ export class PipelineModel {
       });
     }
     this.#batches.sort((a, b) => a.at - b.at);
-    const job = this.#batches.at(-1)?.job;
-    this.#batches = this.#batches.filter((b) => b.job === job);
+    const family = jobFamily(this.#batches.at(-1)?.job ?? null);
+    this.#batches = this.#batches.filter((b) => jobFamily(b.job) === family);
     if (this.#batches.length > BATCHES_KEPT) this.#batches = this.#batches.slice(-BATCHES_KEPT);
   }
 

@@ -64,8 +64,7 @@ Deno.test("PipelineModel counts only the batches of the job that committed last 
     batch("old", 1, NOW - 40_000, 1000, 5000, 4000),
     batch("old", 2, NOW - 30_000, 1000, 5000, 4000),
   ]);
-  // The new job starts at batch 1 again: its upsert replaces the old job's row 1 (added here, the removal
-  // is not seen by an append reader).
+  // The new job starts at batch 1 again, in rows of its own.
   m.addBatches([batch("new", 1, NOW - 20_000, 60, 200, 100), batch("new", 2, NOW - 10_000, 60, 300, 50)]);
   m.addBatches([batch("old", 3, NOW - 25_000, 1000, 5000, 4000)]); // late row of the old job
   const status = m.status([], NOW, null);
@@ -74,4 +73,16 @@ Deno.test("PipelineModel counts only the batches of the job that committed last 
   const view = m.view([]);
   assert.deepEqual(view.batches.map((b) => b.at), [NOW - 20_000, NOW - 10_000]);
   assert.equal(view.latencyP95, 300);
+});
+
+Deno.test("PipelineModel counts the shards of a sharded job together", () => {
+  const m = new PipelineModel();
+  m.addBatches([batch("other", 1, NOW - 50_000, 1000, 5000, 4000)]);
+  m.addBatches([
+    batch("lakestream.sales", 1, NOW - 20_000, 60, 200, 100),
+    batch("lakestream.customers_scd2", 1, NOW - 15_000, 40, 400, 300),
+    batch("lakestream.sales", 2, NOW - 10_000, 20, 300, 50),
+  ]);
+  assert.equal(m.status([], NOW, null).eventsPerSecond, Math.round(120 / 60));
+  assert.deepEqual(m.view([]).batches.map((b) => b.at), [NOW - 20_000, NOW - 15_000, NOW - 10_000]);
 });
