@@ -91,7 +91,7 @@ interface SchemaEntry {
   converters: Map<TableNaming, TableConverters>;
   /** Payload scanners of this schema per source table name (null: its payloads cannot be scanned). */
   scanners: Map<string, PayloadScanner | null>;
-  /** The source table of the last change scanned, the guess for the next one. */
+  /** The source table of the last change scanned (at first the topic's), the guess for the next one. */
   scanTable: string | null;
 }
 
@@ -147,7 +147,6 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const utf8 = new TextDecoder();
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
 const utf8Encoder = new TextEncoder();
-const SEQUENCE = /^\[(?:null|"(\d+)"),(?:null|"\d+")\]$/;
 
 function startsWithSchemaOpen(input: Uint8Array | string): boolean {
   if (typeof input === "string") return input.startsWith(SCHEMA_OPEN);
@@ -195,7 +194,9 @@ function optionalInt64(o: Record<string, unknown>, field: string, path: string):
 function sourceTime(o: Record<string, unknown>, path: string): Timestamp | null {
   const us = o.ts_us instanceof NumberText ? Number(o.ts_us.text) : o.ts_us;
   if (typeof us === "number" && Number.isSafeInteger(us) && us % 1000 !== 0) return Timestamp.fromMicros(us);
-  const ms = optionalInt64(o, "ts_ms", path);
+  const ms = typeof o.ts_ms === "number" && Number.isSafeInteger(o.ts_ms)
+    ? o.ts_ms
+    : optionalInt64(o, "ts_ms", path);
   return ms === null ? null : Timestamp.fromMillis(ms);
 }
 
@@ -210,7 +211,9 @@ function sqlServerLikePosition(source: Record<string, unknown>, path: string): s
   return sqlServerPosition({
     commitLsn: commit,
     changeLsn: optionalString(source, "change_lsn", path),
-    eventSerialNo: optionalInt64(source, "event_serial_no", path),
+    eventSerialNo: typeof source.event_serial_no === "number" && Number.isSafeInteger(source.event_serial_no)
+      ? source.event_serial_no
+      : optionalInt64(source, "event_serial_no", path),
   });
 }
 
@@ -218,10 +221,32 @@ function postgresSequenceCommit(source: Record<string, unknown>, path: string): 
   const seq = source.sequence;
   if (seq === undefined || seq === null) return null;
   if (typeof seq !== "string") throw typeError(`${path}.sequence`, "a JSON array text", seq);
-  const m = SEQUENCE.exec(seq);
-  if (m === null) throw typeError(`${path}.sequence`, '["<last commit LSN>","<LSN>"]', seq);
-  if (m[1] === undefined) return null;
-  return m[1].length <= 15 ? Number(m[1]) : BigInt(m[1]);
+  const commit = sequenceCommit(seq);
+  if (commit === undefined) throw typeError(`${path}.sequence`, '["<last commit LSN>","<LSN>"]', seq);
+  return commit;
+}
+
+/**
+ * The first LSN of a `sequence` text `[null|"<digits>",null|"<digits>"]` (null for `null`), or undefined when
+ * the text has another form. Read by hand: a regular expression here cost more than the rest of the position.
+ */
+function sequenceCommit(seq: string): bigint | number | null | undefined {
+  if (seq.charCodeAt(0) !== 91 || seq.charCodeAt(seq.length - 1) !== 93) return undefined; // [ ]
+  const first = sequenceItem(seq, 1);
+  if (first < 0 || seq.charCodeAt(first) !== 44) return undefined; // ,
+  if (sequenceItem(seq, first + 1) !== seq.length - 1) return undefined;
+  if (seq.charCodeAt(1) !== 34) return null; // [null,
+  const digits = seq.slice(2, first - 1); // between the quotes of ["…",
+  return digits.length <= 15 ? Number(digits) : BigInt(digits);
+}
+
+/** End of the `null` or `"<digits>"` at `at` in a sequence text, or -1. */
+function sequenceItem(seq: string, at: number): number {
+  if (seq.startsWith("null", at)) return at + 4;
+  if (seq.charCodeAt(at) !== 34) return -1; // "
+  let i = at + 1;
+  for (let c = seq.charCodeAt(i); c >= 48 && c <= 57; c = seq.charCodeAt(++i));
+  return i > at + 1 && seq.charCodeAt(i) === 34 ? i + 1 : -1;
 }
 
 /**
@@ -231,6 +256,20 @@ function postgresSequenceCommit(source: Record<string, unknown>, path: string): 
  */
 class LsnTies {
   readonly #last = new Map<string, { commit: unknown; lsn: unknown; sub: number }>();
+  // The last `schema.table` key and its parts: composing (and hashing) it anew for every event cost ~0.1 µs.
+  #schema: unknown = undefined;
+  #table: unknown = undefined;
+  #key = "undefined.undefined";
+
+  /** The key of a `source` block's schema and table. */
+  key(schema: unknown, table: unknown): string {
+    if (schema !== this.#schema || table !== this.#table) {
+      this.#schema = schema;
+      this.#table = table;
+      this.#key = `${schema}.${table}`;
+    }
+    return this.#key;
+  }
 
   /** The number of the next event of `table` at this position; {@linkcode record} it once it is decoded. */
   next(table: string, commit: unknown, lsn: unknown): number {
@@ -239,7 +278,14 @@ class LsnTies {
   }
 
   record(table: string, commit: unknown, lsn: unknown, sub: number): void {
-    this.#last.set(table, { commit: same(commit), lsn: same(lsn), sub });
+    const prev = this.#last.get(table);
+    if (prev === undefined) {
+      this.#last.set(table, { commit: same(commit), lsn: same(lsn), sub });
+    } else {
+      prev.commit = same(commit);
+      prev.lsn = same(lsn);
+      prev.sub = sub;
+    }
   }
 }
 
@@ -266,11 +312,12 @@ function positionOf(
     const lsn = typeof source.lsn === "number" && Number.isSafeInteger(source.lsn)
       ? source.lsn
       : optionalInt64(source, "lsn", path);
-    const table = `${source.schema}.${source.table}`;
     if (offset !== undefined) return postgresPosition({ lastCommitLsn, lsn, sub: BigInt(offset) });
-    const sub = ties?.next(table, lastCommitLsn, lsn) ?? 0;
+    if (ties === undefined) return postgresPosition({ lastCommitLsn, lsn, sub: 0 });
+    const table = ties.key(source.schema, source.table);
+    const sub = ties.next(table, lastCommitLsn, lsn);
     const position = postgresPosition({ lastCommitLsn, lsn, sub });
-    ties?.record(table, lastCommitLsn, lsn, sub); // only once the position is good: a failed event counts nothing
+    ties.record(table, lastCommitLsn, lsn, sub); // only once the position is good: a failed event counts nothing
     return position;
   }
   if (connector === "mysql") {
@@ -309,7 +356,10 @@ function stableTransactionId(id: string): string {
 /** Decodes Debezium messages; keep one per consumer (it caches compiled schemas per topic). */
 export class DebeziumDecoder {
   readonly #naming: Naming;
-  readonly #byTopic = new Map<string, SchemaEntry>();
+  // The schema entry of each topic's last value and key (two maps: a composed key string would be hashed anew
+  // for every message).
+  readonly #valueEntries = new Map<string, SchemaEntry>();
+  readonly #keyEntries = new Map<string, SchemaEntry>();
   readonly #bySchema = new Map<string, SchemaEntry>();
   readonly #cacheSize: number;
   readonly #requireKey: boolean;
@@ -352,8 +402,7 @@ export class DebeziumDecoder {
     const value = message.value;
     let fast: { entry: SchemaEntry; payload: string } | null;
     if (topic !== null && value instanceof Uint8Array) {
-      const cacheKey = `v\0${topic}`;
-      const entry = this.#cachedEntry(cacheKey, value);
+      const entry = this.#cachedEntry(this.#valueEntries, topic, value);
       if (entry !== null) {
         const payload = value.subarray(entry.prefixBytes!.bytes.length, value.length - 1);
         if (this.#scanPayloads && !topic.startsWith(HEARTBEAT_TOPIC)) {
@@ -362,17 +411,23 @@ export class DebeziumDecoder {
         }
         return this.#tiers(entry, toText(payload), false, topic, message);
       }
-      fast = this.#split(cacheKey, value);
+      fast = this.#split(this.#valueEntries, topic, value);
     } else {
-      fast = topic !== null ? this.#splitCached(`v\0${topic}`, value) : this.#split(null, value);
+      fast = topic !== null
+        ? this.#splitCached(this.#valueEntries, topic, value)
+        : this.#split(null, null, value);
     }
     if (fast !== null) return this.#tiers(fast.entry, fast.payload, false, topic, message);
     return this.#tiers(null, toText(value), true, topic, message);
   }
 
-  /** The cached schema entry of `cacheKey` if `input` starts with its prefix and ends with `}`. */
-  #cachedEntry(cacheKey: string, input: Uint8Array | string): SchemaEntry | null {
-    const entry = this.#byTopic.get(cacheKey);
+  /** The schema entry cached for `topic` if `input` starts with its prefix and ends with `}`. */
+  #cachedEntry(
+    cache: Map<string, SchemaEntry>,
+    topic: string,
+    input: Uint8Array | string,
+  ): SchemaEntry | null {
+    const entry = cache.get(topic);
     if (entry === undefined || entry.prefix === null) return null;
     if (typeof input === "string") {
       return input.startsWith(entry.prefix) && input.endsWith("}") ? entry : null;
@@ -384,15 +439,19 @@ export class DebeziumDecoder {
   }
 
   /** Payload text of `input` if it starts with its topic's cached schema prefix, or once split and cached. */
-  #splitCached(cacheKey: string, input: Uint8Array | string): { entry: SchemaEntry; payload: string } | null {
-    const entry = this.#cachedEntry(cacheKey, input);
+  #splitCached(
+    cache: Map<string, SchemaEntry>,
+    topic: string,
+    input: Uint8Array | string,
+  ): { entry: SchemaEntry; payload: string } | null {
+    const entry = this.#cachedEntry(cache, topic, input);
     if (entry !== null) {
       const payload = typeof input === "string"
         ? input.slice(entry.prefix!.length, -1)
         : toText(input.subarray(entry.prefixBytes!.bytes.length, input.length - 1));
       return { entry, payload };
     }
-    return this.#split(cacheKey, input);
+    return this.#split(cache, topic, input);
   }
 
   /**
@@ -405,7 +464,7 @@ export class DebeziumDecoder {
     topic: string,
     message: DebeziumMessage,
   ): SourceRecord | null {
-    const tableSource = entry.scanTable ?? tableFromTopic(topic);
+    const tableSource = entry.scanTable ??= tableFromTopic(topic);
     let scanner = entry.scanners.get(tableSource);
     if (scanner === undefined) {
       scanner = this.#compileScanner(entry, this.#naming.table(tableSource));
@@ -454,8 +513,10 @@ export class DebeziumDecoder {
     }
   }
 
+  /** Splits `input` at its payload; the entry is cached for `topic` in `cache` when both are given. */
   #split(
-    cacheKey: string | null,
+    cache: Map<string, SchemaEntry> | null,
+    topic: string | null,
     input: Uint8Array | string,
   ): { entry: SchemaEntry; payload: string } | null {
     if (!startsWithSchemaOpen(input)) return null;
@@ -483,7 +544,7 @@ export class DebeziumDecoder {
         scanTable: null,
       });
     }
-    if (cacheKey !== null) this.#byTopic.set(cacheKey, entry);
+    if (cache !== null && topic !== null) cache.set(topic, entry);
     return { entry, payload: text.slice(at + PAYLOAD_KEY.length, -1) };
   }
 
@@ -740,7 +801,9 @@ export class DebeziumDecoder {
   /** The decoded Kafka key, renamed to lake columns; null for a Kafka null key. */
   #key(topic: string | null, input: Uint8Array | string | null, table: TableNaming): Row | null {
     if (input === null) return null;
-    const fast = topic !== null ? this.#splitCached(`k\0${topic}`, input) : this.#split(null, input);
+    const fast = topic !== null
+      ? this.#splitCached(this.#keyEntries, topic, input)
+      : this.#split(null, null, input);
     const text = fast?.payload ?? toText(input);
     const parse = (tier: 1 | 3): Row | null => {
       const parsed = tier === 1 ? JSON.parse(text) : parseLossless(text);

@@ -293,3 +293,38 @@ Deno.test("DebeziumDecoder reads MySQL source blocks: binlog position and GTID",
   assert.ok(a.position < b.position && b.position < c.position);
   assert.equal(a.txId, "3E11FA47-71CA-11E1-9E33-C80AA9429562:23");
 });
+
+Deno.test("DebeziumDecoder reads the last commit LSN from PostgreSQL's sequence text and rejects other forms", () => {
+  const withSequence = (id: number, sequence: string) => {
+    const m = bytesMessage(order(id));
+    const text = new TextDecoder().decode(m.value);
+    const field = /"sequence":"(?:[^"\\]|\\.)*"/; // the JSON string holding the sequence's JSON text
+    assert.match(text, field);
+    const changed = text.replace(field, `"sequence":${JSON.stringify(sequence)}`);
+    return { ...m, value: enc.encode(changed) };
+  };
+  for (const scanPayloads of [true, false]) {
+    const d = new DebeziumDecoder({ scanPayloads });
+    const position = (id: number, sequence: string) =>
+      changeOf(d.decode(withSequence(id, sequence))).position;
+    assert.equal(position(1, '["3000","1001"]'), "0000000000000bb8/00000000000003e9/00000000000000000000");
+    assert.equal(position(2, '[null,"1002"]'), "0000000000000000/00000000000003ea/00000000000000000000");
+    assert.equal(position(3, "[null,null]"), "0000000000000000/00000000000003eb/00000000000000000000");
+    // Beyond 15 digits the LSN is read as a BigInt, still exact.
+    assert.equal(
+      position(4, '["18446744073709551615","1004"]'),
+      "ffffffffffffffff/00000000000003ec/00000000000000000000",
+    );
+    for (
+      const bad of ['["3000",1001]', '["","1"]', '["30 0","1"]', '["3000","1"] ', "[null]", '["1","2","3"]']
+    ) {
+      assert.throws(
+        () => d.decode(withSequence(5, bad)),
+        (e: Error) =>
+          e instanceof TypeError && e.message.includes('"payload.source.sequence"') &&
+          e.message.includes("LSN"),
+        bad,
+      );
+    }
+  }
+});

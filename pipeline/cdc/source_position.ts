@@ -15,19 +15,35 @@
  */
 
 const LSN_HEX = /^[0-9a-fA-F]{1,20}$/;
-const DEBEZIUM_LSN = /^[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}$/;
 const SERIAL_DIGITS = 10;
 const SEQ_DIGITS = 20;
 const MAX_SERIAL = 10n ** BigInt(SERIAL_DIGITS) - 1n;
 const MAX_SEQ = 2n ** 63n - 1n;
 const ZERO_LSN = "00000000:00000000:0000";
+const ZEROS = "00000000000000000000";
+
+/** Whether `text` is already `xxxxxxxx:xxxxxxxx:xxxx` in lower-case hex (a regular expression cost more). */
+function isDebeziumLsn(text: string): boolean {
+  if (text.length !== 22) return false;
+  for (let i = 0; i < 22; i++) {
+    const c = text.charCodeAt(i);
+    if (i === 8 || i === 17 ? c !== 58 : !((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/** `n` (a safe integer ≥ 0) in decimal, left-padded with zeros to `width` ≤ 20 digits. */
+function padded(n: number, width: number): string {
+  const t = String(n);
+  return t.length >= width ? t : ZEROS.slice(0, width - t.length) + t;
+}
 
 /**
  * Normalizes SQL Server LSN text (`binary(10)` as hex, with or without the `:` separators Debezium writes) to
  * Debezium's lower-case `xxxxxxxx:xxxxxxxx:xxxx` form, left-padding shorter hex with zeros.
  */
 export function normalizeLsn(text: string): string {
-  if (DEBEZIUM_LSN.test(text)) return text;
+  if (isDebeziumLsn(text)) return text;
   const hex = text.replaceAll(":", "");
   if (!LSN_HEX.test(hex)) {
     throw new SyntaxError(`Cannot parse SQL Server LSN "${text}": expected up to 20 hex digits`);
@@ -47,6 +63,9 @@ export interface SqlServerPositionParts {
 }
 
 function serialText(n: bigint | number | null, what: string): string {
+  if (typeof n === "number" && Number.isSafeInteger(n) && n >= 0 && n <= 9_999_999_999) {
+    return padded(n, SERIAL_DIGITS);
+  }
   const v = n === null ? 0n : BigInt(n);
   if (v < 0n || v > MAX_SERIAL) {
     throw new RangeError(`Cannot build ${what} position: ${v} is outside 0–${MAX_SERIAL}`);
@@ -104,13 +123,18 @@ export interface PostgresPositionParts {
 
 /** PostgreSQL position: `(last commit LSN, event LSN, sub)`: 16 hex digits, 16 hex digits, 20 digits. */
 export function postgresPosition(parts: PostgresPositionParts): string {
-  const sub = BigInt(parts.sub ?? 0);
-  if (sub < 0n || sub > MAX_SEQ) {
-    throw new RangeError(`Cannot build PostgreSQL position: sub ${sub} is outside 0–${MAX_SEQ}`);
+  const n = parts.sub ?? 0;
+  let sub: string;
+  if (typeof n === "number" && Number.isSafeInteger(n) && n >= 0) {
+    sub = padded(n, SEQ_DIGITS); // below MAX_SEQ: no BigInt for the usual sub
+  } else {
+    const v = BigInt(n);
+    if (v < 0n || v > MAX_SEQ) {
+      throw new RangeError(`Cannot build PostgreSQL position: sub ${v} is outside 0–${MAX_SEQ}`);
+    }
+    sub = v.toString().padStart(SEQ_DIGITS, "0");
   }
-  return `${hex16(parts.lastCommitLsn ?? 0, "commit LSN")}/${hex16(parts.lsn ?? 0, "LSN")}/${
-    sub.toString().padStart(SEQ_DIGITS, "0")
-  }`;
+  return `${hex16(parts.lastCommitLsn ?? 0, "commit LSN")}/${hex16(parts.lsn ?? 0, "LSN")}/${sub}`;
 }
 
 /** The parts of a position made by {@linkcode postgresPosition} (0 where the source had null). */
