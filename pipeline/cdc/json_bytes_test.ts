@@ -44,6 +44,24 @@ Deno.test("JsonBytes.value() reads numbers, strings, nulls, arrays and objects a
   }
 });
 
+Deno.test("JsonBytes.value() reads plain and escaped strings of every length as JSON.parse does", () => {
+  const docs = ['"[\\"10000000\\",\\"10000100\\"]"', '"a\\n\\u00e9"', '"\\tcaf\u00e9"', '"\\u0041\\"x"'];
+  for (let n = 0; n <= 120; n++) {
+    const text = "0123456789abcdef".repeat(8).slice(0, n);
+    docs.push(
+      JSON.stringify(text),
+      JSON.stringify(`"${text}"`),
+      JSON.stringify(`${text}\n`),
+      JSON.stringify(`${text}\u00e9`),
+    );
+  }
+  for (const d of docs) {
+    const r = reader(d);
+    assert.equal(r.value(), JSON.parse(d), d);
+    assert.ok(r.done, d);
+  }
+});
+
 Deno.test("JsonBytes.value() bails on what a lossless tier might read otherwise or JSON.parse rejects", () => {
   for (
     const d of [
