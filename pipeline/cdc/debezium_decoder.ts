@@ -231,13 +231,24 @@ function postgresSequenceCommit(source: Record<string, unknown>, path: string): 
  * the text has another form. Read by hand: a regular expression here cost more than the rest of the position.
  */
 function sequenceCommit(seq: string): bigint | number | null | undefined {
-  if (seq.charCodeAt(0) !== 91 || seq.charCodeAt(seq.length - 1) !== 93) return undefined; // [ ]
-  const first = sequenceItem(seq, 1);
-  if (first < 0 || seq.charCodeAt(first) !== 44) return undefined; // ,
-  if (sequenceItem(seq, first + 1) !== seq.length - 1) return undefined;
-  if (seq.charCodeAt(1) !== 34) return null; // [null,
-  const digits = seq.slice(2, first - 1); // between the quotes of ["…",
-  return digits.length <= 15 ? Number(digits) : BigInt(digits);
+  const n = seq.length;
+  if (seq.charCodeAt(0) !== 91 || seq.charCodeAt(n - 1) !== 93) return undefined; // [ ]
+  let commit: bigint | number | null = null;
+  let i = 1;
+  if (seq.charCodeAt(1) === 34) { // "
+    let v = 0; // exact up to 15 digits
+    i = 2;
+    for (let c = seq.charCodeAt(i); c >= 48 && c <= 57; c = seq.charCodeAt(++i)) v = v * 10 + (c - 48);
+    if (i === 2 || seq.charCodeAt(i) !== 34) return undefined;
+    commit = i - 2 <= 15 ? v : BigInt(seq.slice(2, i));
+    i++;
+  } else if (seq.startsWith("null", 1)) {
+    i = 5;
+  } else {
+    return undefined;
+  }
+  if (seq.charCodeAt(i) !== 44 || sequenceItem(seq, i + 1) !== n - 1) return undefined; // ,
+  return commit;
 }
 
 /** End of the `null` or `"<digits>"` at `at` in a sequence text, or -1. */
