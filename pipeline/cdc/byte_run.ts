@@ -12,12 +12,11 @@ export class ByteRun {
   /** The bytes themselves. */
   readonly bytes: Uint8Array;
   readonly #words: Float64Array;
-  /** The same bytes as a Buffer (no copy), for the native comparison of long runs. */
-  readonly #buffer: Buffer;
+  /** The same bytes as a Buffer (no copy) for the native comparison, made on first use (memo runs never are). */
+  #buffer: Buffer | null = null;
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
-    this.#buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     this.#words = new Float64Array(bytes.length >> 3);
     for (let i = 0; i < this.#words.length; i++) this.#words[i] = view.getFloat64(i * 8, true);
@@ -50,6 +49,7 @@ export class ByteRun {
    */
   startsOf(input: Uint8Array): boolean {
     const n = this.bytes.length;
+    this.#buffer ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, n);
     return input.length >= n && this.#buffer.compare(input, 0, n) === 0;
   }
 }

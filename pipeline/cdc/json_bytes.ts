@@ -144,13 +144,20 @@ export class JsonBytes {
     this.pos += token.length;
   }
 
-  /** Consumes the value the field had last time and returns it, or returns `undefined` if it changed. */
-  #same(memo: ValueMemo): unknown {
+  /**
+   * Consumes the value the field had last time (and the `next` key token, when the memo holds it too) and
+   * returns it, or returns `undefined` if it changed.
+   */
+  #same(memo: ValueMemo, next: ByteRun | null): unknown {
     const run = memo.run;
     if (run === null) return undefined;
     const end = this.pos + run.length;
-    // The same bytes must also end there: `12` is not the value of `123`.
-    if (!run.at(this.b, this.#view, this.pos) || (end < this.b.length && !FOLLOWS_VALUE[this.b[end]])) {
+    // The same bytes must also end there: `12` is not the value of `123`. A run that holds the next key ends
+    // with it, and its `,` already ends the value.
+    if (
+      !run.at(this.b, this.#view, this.pos) ||
+      (next === null && end < this.b.length && !FOLLOWS_VALUE[this.b[end]])
+    ) {
       memo.misses++;
       return undefined;
     }
@@ -168,27 +175,35 @@ export class JsonBytes {
     memo.value = value;
   }
 
-  /** Skips one value, like {@linkcode skip}, remembering its bytes in `memo`. */
-  skipSame(memo: ValueMemo): void {
-    if (this.#same(memo) !== undefined) return;
+  /**
+   * Skips one value, like {@linkcode skip}, remembering its bytes in `memo`; then consumes the `next` key token
+   * if given (a memo always used with the same `next` remembers it too: one comparison for both).
+   */
+  skipSame(memo: ValueMemo, next: ByteRun | null = null): void {
+    if (this.#same(memo, next) !== undefined) return;
     const start = this.pos;
     this.skip();
+    if (next !== null) this.token(next);
     this.#remember(memo, start, null);
   }
 
-  /** {@linkcode string} or {@linkcode value}(`longIntegers`) as the token says, remembering it in `memo`. */
-  valueSame(memo: ValueMemo, longIntegers: boolean): unknown {
-    const same = this.#same(memo);
+  /**
+   * {@linkcode string} or {@linkcode value}(`longIntegers`) as the token says, remembering it in `memo`; then
+   * the `next` key token as {@linkcode skipSame} reads it.
+   */
+  valueSame(memo: ValueMemo, longIntegers: boolean, next: ByteRun | null = null): unknown {
+    const same = this.#same(memo, next);
     if (same !== undefined) return same;
     const start = this.pos;
     const v = this.b[start] === QUOTE ? this.string() : this.value(longIntegers);
+    if (next !== null) this.token(next);
     this.#remember(memo, start, v);
     return v;
   }
 
   /** A string, remembered in `memo`. */
   stringSame(memo: ValueMemo): string {
-    const same = this.#same(memo);
+    const same = this.#same(memo, null);
     if (same !== undefined) return same as string;
     const start = this.pos;
     const v = this.string();

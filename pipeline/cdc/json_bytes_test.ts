@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { decodeBase64 } from "../value/mod.ts";
 import { decimalBase64 } from "./debezium_fixture.ts";
+import { ByteRun } from "./byte_run.ts";
 import { JsonBytes, SCAN_BAIL, valueMemo } from "./json_bytes.ts";
 import { base64Unscaled } from "./raw_value.ts";
 
@@ -188,4 +189,27 @@ Deno.test("JsonBytes memos return the remembered value only for the same bytes",
   r2.valueSame(m2, true);
   r2.byte(44);
   assert.equal(r2.valueSame(m2, true), 123);
+});
+
+Deno.test("JsonBytes memos with the next key consume it and hit only when value and key both repeat", () => {
+  const next = new ByteRun(enc.encode(',"b":'));
+  const memo = valueMemo();
+  const skipped = valueMemo();
+  const r = reader('[{"a":12,"b":1},{"a":12,"b":2},{"a":123,"b":3},{"a":123,"c":4}]');
+  const a = new ByteRun(enc.encode('{"a":'));
+  const values: unknown[] = [];
+  r.byte(91);
+  for (let i = 0; i < 3; i++) {
+    r.token(a);
+    values.push(r.valueSame(memo, true, next));
+    r.skipSame(skipped);
+    r.byte(125);
+    r.byte(44);
+  }
+  assert.deepEqual(values, [12, 12, 123]);
+  assert.equal(memo.hits, 1);
+  r.token(a);
+  // Same value, another key after it: no hit, and the key is checked.
+  bails(() => r.valueSame(memo, true, next));
+  assert.equal(memo.hits, 1);
 });

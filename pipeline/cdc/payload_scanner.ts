@@ -147,21 +147,23 @@ function rowReader(
 
 /** `source` with only `fields`, read as `JSON.parse` would; integers stay exact (`optionalInt64` reads them). */
 function sourceReader(schema: ConnectSchema, fields: ReadonlySet<string>): (r: JsonBytes) => unknown {
+  const keys = schema.fields!.map((f, i) => keyToken(f.field!, i === 0));
+  // Each field's memo holds its value and the next key: most source fields repeat, one comparison for both.
   const parts = schema.fields!.map((f, i) => ({
-    key: keyToken(f.field!, i === 0),
     read: fields.has(f.field!),
     memo: valueMemo(),
+    next: i + 1 < keys.length ? keys[i + 1] : null,
   }));
   const make = objectMaker(schema.fields!.filter((f) => fields.has(f.field!)).map((f) => f.field!));
   const values: unknown[] = [];
   return (r) => {
     r.byte(123);
+    if (keys.length > 0) r.token(keys[0]);
     let n = 0;
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i];
-      r.token(p.key);
-      if (p.read) values[n++] = r.valueSame(p.memo, true);
-      else r.skipSame(p.memo);
+      if (p.read) values[n++] = r.valueSame(p.memo, true, p.next);
+      else r.skipSame(p.memo, p.next);
     }
     r.byte(125);
     return make(values);
