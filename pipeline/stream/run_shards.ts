@@ -21,7 +21,7 @@ import { openStore } from "../delta/storage/open_store.ts";
 import { stackEnv } from "../../scripts/stack/env.ts";
 import { openLake } from "./lake.ts";
 import { delay } from "./delay.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, type Logger } from "./logger.ts";
 import { serveMetrics } from "./metrics_server.ts";
 import { createOperators, OperatorSet } from "./operators/mod.ts";
 import type { Ownership } from "./ownership.ts";
@@ -72,6 +72,7 @@ class ShardConsumer {
   readonly source: KafkaSource;
   #opened = deferred();
   readonly #idleMs: number;
+  readonly #log: (msg: string, fields?: Record<string, unknown>) => void;
 
   constructor(
     spec: KafkaSpec,
@@ -80,8 +81,12 @@ class ShardConsumer {
     shard: string,
     topics: ShardTopics,
     idleMs: number,
+    logger: Logger,
   ) {
     this.#idleMs = idleMs;
+    const log = (msg: string, fields: Record<string, unknown> = {}) =>
+      logger.debug(msg, { job: shardJob(job, shard), ...fields });
+    this.#log = log;
     this.source = new KafkaSource({
       brokers: spec.brokers ?? stackEnv({ services: ["kafka"] }).kafka.brokers,
       groupId: spec.groupId ?? `lakestream-${job}`,
@@ -90,8 +95,10 @@ class ShardConsumer {
       clientId: `lakestream-${shardJob(job, shard)}`,
       partitionAssigners: [shardAssigner(instance, shard, topics)],
       // Partitions are read only once this instance's run of the shard said where they resume.
-      onAssign: async () => {
+      onAssign: async (partitions) => {
+        log("partitions assigned, waiting for the run to open", { partitions });
         await this.#opened.promise;
+        log("partitions resume", { partitions });
         return {};
       },
     });
@@ -101,11 +108,13 @@ class ShardConsumer {
   readonly open: SourceFactory = Object.assign((from: SourceCheckpoint | null): ChangeSource => {
     this.source.resumeFrom(from);
     this.#opened.resolve();
+    this.#log("run opened the source", { from });
     const source = this.source;
     return {
       next: (options) => source.next(options),
       commit: (checkpoint) => source.commit(checkpoint),
       close: () => {
+        this.#log("run closed the source");
         this.#opened = deferred();
         return Promise.resolve();
       },
@@ -135,7 +144,11 @@ class ShardConsumer {
       hold: async (lost, done) => {
         const stop = AbortSignal.any([done, lost.signal]);
         let heldAt = performance.now();
+        let seen = source.assigned.join(",");
         while (!stop.aborted) {
+          const now = source.assigned.join(",");
+          if (now !== seen) this.#log("assignment changed", { partitions: source.assigned });
+          seen = now;
           if (source.assigned.length > 0) heldAt = performance.now();
           else if (performance.now() - heldAt >= LOSS_GRACE_MS) return lost.abort();
           await delay(100, stop);
@@ -167,7 +180,7 @@ export async function runShards(options: RunShardsOptions, signal?: AbortSignal)
   stop.addEventListener("abort", onAbort, { once: true });
   const idleMs = options.exitWhenIdleSeconds === undefined ? Infinity : options.exitWhenIdleSeconds * 1000;
   const consumers = shards.map((s) =>
-    new ShardConsumer(options.source, job, instance, s.name, topics, idleMs)
+    new ShardConsumer(options.source, job, instance, s.name, topics, idleMs, logger)
   );
   const server = options.metricsPort === undefined ? null : serveMetrics({
     port: options.metricsPort,

@@ -283,7 +283,16 @@ export async function openStreamRun(label: string): Promise<StreamRun> {
         const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) =>
           g.startsWith(name)
         );
-        if (groups.length > 0) await admin.deleteGroups(groups);
+        // A group whose members were killed stays non-empty until their sessions time out: retry a while.
+        for (let attempt = 1; groups.length > 0; attempt++) {
+          try {
+            await admin.deleteGroups(groups);
+            break;
+          } catch (e) {
+            if (attempt >= 15) throw e;
+            await new Promise((r) => setTimeout(r, 1000));
+          }
+        }
       } finally {
         await admin.disconnect();
       }
