@@ -128,6 +128,50 @@ async function newestBatch(run: StreamRun, job: string, lake: string): Promise<n
   }
 }
 
+/** One instance, in-process, over the run's topics until idle: the lake every group must equal. */
+async function referenceRun(run: StreamRun, faker: FakerRun): Promise<string> {
+  const single = `${run.lakeRoot}/single`;
+  const report = await runStream({
+    source: {
+      kind: "kafka",
+      brokers: run.env.kafka.brokers,
+      topicPrefix: run.name,
+      groupId: `${run.name}-s`,
+    },
+    lake: single,
+    s3: run.s3,
+    job: "single",
+    exitWhenIdleSeconds: 8,
+    logger: silentLogger,
+    engine: { maxBatchEvents: 50 },
+  });
+  assert.equal(report.events, faker.events);
+  return single;
+}
+
+/** Every compared table of `lake` equals the reference's, row by row. */
+async function assertSameTables(run: StreamRun, lake: string, single: string): Promise<void> {
+  for (const t of comparedTables()) {
+    const group = await tableRows(openStore(`${lake}/${t.name}`, { s3: run.s3 }), t.key);
+    const one = await tableRows(openStore(`${single}/${t.name}`, { s3: run.s3 }), t.key);
+    const diff = rowsDiffer(group, one, t.name);
+    assert.equal(diff, null, diff ?? "");
+  }
+}
+
+/** Kills what still runs and waits for every instance's output. */
+async function killAll(instances: readonly Instance[]): Promise<void> {
+  for (const i of instances) {
+    try {
+      i.child.kill("SIGKILL");
+    } catch {
+      // Already exited.
+    }
+    await i.child.status;
+    await i.drained;
+  }
+}
+
 async function waitFor(
   what: string,
   check: () => boolean | Promise<boolean>,
@@ -152,22 +196,7 @@ Deno.test({
     await run.waitForEvents(faker.events);
 
     // The reference: one instance, in-process, to idle.
-    const single = `${run.lakeRoot}/single`;
-    const report = await runStream({
-      source: {
-        kind: "kafka",
-        brokers: run.env.kafka.brokers,
-        topicPrefix: run.name,
-        groupId: `${run.name}-s`,
-      },
-      lake: single,
-      s3: run.s3,
-      job: "single",
-      exitWhenIdleSeconds: 8,
-      logger: silentLogger,
-      engine: { maxBatchEvents: 50 },
-    });
-    assert.equal(report.events, faker.events);
+    const single = await referenceRun(run, faker);
     await run.assertLakeAgrees(single, faker);
 
     const job = "group";
@@ -207,23 +236,10 @@ Deno.test({
         assert.equal(status.code, 0, `instance ${i.id} failed\n${logOf(i)}`);
       }
     } finally {
-      for (const i of all) {
-        try {
-          i.child.kill("SIGKILL");
-        } catch {
-          // Already exited.
-        }
-        await i.child.status;
-        await i.drained;
-      }
+      await killAll(all);
     }
 
-    for (const t of comparedTables()) {
-      const group = await tableRows(openStore(`${lake}/${t.name}`, { s3: run.s3 }), t.key);
-      const one = await tableRows(openStore(`${single}/${t.name}`, { s3: run.s3 }), t.key);
-      const diff = rowsDiffer(group, one, t.name);
-      assert.equal(diff, null, diff ?? "");
-    }
+    await assertSameTables(run, lake, single);
     await run.assertLakeAgrees(lake, faker);
     const metrics = await tableRows(
       openStore(`${lake}/${PIPELINE_METRICS.name}`, { s3: run.s3 }),
@@ -311,41 +327,13 @@ Deno.test({
         assert.equal(status.code, 0, `instance ${i.id} failed\n${logOf(i)}`);
       }
     } finally {
-      for (const i of all) {
-        try {
-          i.child.kill("SIGKILL");
-        } catch {
-          // Already exited.
-        }
-        await i.child.status;
-        await i.drained;
-      }
+      await killAll(all);
     }
 
     // The reference: one instance, in-process, over the same topics.
-    const single = `${run.lakeRoot}/single`;
-    const report = await runStream({
-      source: {
-        kind: "kafka",
-        brokers: run.env.kafka.brokers,
-        topicPrefix: run.name,
-        groupId: `${run.name}-s`,
-      },
-      lake: single,
-      s3: run.s3,
-      job: "single",
-      exitWhenIdleSeconds: 8,
-      logger: silentLogger,
-      engine: { maxBatchEvents: 50 },
-    });
-    assert.equal(report.events, faker.events);
+    const single = await referenceRun(run, faker);
 
-    for (const t of comparedTables()) {
-      const sharded = await tableRows(openStore(`${lake}/${t.name}`, { s3: run.s3 }), t.key);
-      const one = await tableRows(openStore(`${single}/${t.name}`, { s3: run.s3 }), t.key);
-      const diff = rowsDiffer(sharded, one, t.name);
-      assert.equal(diff, null, diff ?? "");
-    }
+    await assertSameTables(run, lake, single);
     await run.assertLakeAgrees(lake, faker);
     const metrics = await tableRows(
       openStore(`${lake}/${PIPELINE_METRICS.name}`, { s3: run.s3 }),
