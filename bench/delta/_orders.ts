@@ -6,6 +6,7 @@
  */
 import { Decimal, LocalDate, type Row, Timestamp } from "../../pipeline/value/mod.ts";
 import type { StructType } from "../../pipeline/delta/schema/types.ts";
+import { Prng } from "../../pipeline/stream/operators/_prng.ts";
 
 /** Schema of the benchmark table. */
 export const ORDERS_SCHEMA: StructType = {
@@ -25,16 +26,10 @@ export const ORDERS_SCHEMA: StructType = {
 const STATUSES = ["pending", "paid", "shipped", "delivered", "cancelled"];
 const BASE_US = 1_700_000_000_000_000n;
 
-/** A small fast PRNG (mulberry32) so data is the same in every run. */
+/** A small fast PRNG (mulberry32, the operators' one) so data is the same in every run. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Prng(seed);
+  return () => r.next();
 }
 
 /** Orders with ids `from`…`from + count − 1`; `tag` changes the note (to tell updates apart). */

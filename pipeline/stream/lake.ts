@@ -7,6 +7,7 @@
 import { MemoryStore } from "../delta/storage/memory_store.ts";
 import type { ObjectStore } from "../delta/storage/object_store.ts";
 import { openStore } from "../delta/storage/open_store.ts";
+import type { S3Settings } from "../delta/storage/s3_store.ts";
 
 /**
  * A lake: folders by relative path (`orders`, `_checkpoints/job`), each an {@linkcode ObjectStore} with the
@@ -41,6 +42,11 @@ export function openLake(uri: string, open: (uri: string) => ObjectStore = (u) =
       return open(`${base}/${path}`);
     },
   };
+}
+
+/** `lake` itself when open, else the lake at that URI with these S3 settings. @default "./data/lake" */
+export function resolveLake(lake: string | Lake | undefined, s3?: S3Settings): Lake {
+  return typeof lake === "object" ? lake : openLake(lake ?? "./data/lake", (uri) => openStore(uri, { s3 }));
 }
 
 /** A lake held in memory (tests, pure pipelines): one MemoryStore per folder, kept for the lake's life. */

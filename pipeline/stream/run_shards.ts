@@ -17,9 +17,8 @@ import { ECOMMERCE_TABLES } from "../catalog/mod.ts";
 import { Naming, tableFromTopic } from "../cdc/naming.ts";
 import type { ChangeSource, SourceCheckpoint } from "../cdc/source/change_source.ts";
 import { KafkaSource } from "../cdc/source/kafka_source.ts";
-import { openStore } from "../delta/storage/open_store.ts";
 import { stackEnv } from "../../scripts/stack/env.ts";
-import { openLake } from "./lake.ts";
+import { resolveLake } from "./lake.ts";
 import { delay } from "./delay.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { serveMetrics } from "./metrics_server.ts";
@@ -27,7 +26,7 @@ import { createOperators, OperatorSet } from "./operators/mod.ts";
 import type { Ownership } from "./ownership.ts";
 import { runStream, type RunStreamOptions, type StreamReport } from "./run_stream.ts";
 import { shardAssigner, type ShardTopics } from "./shard_assigner.ts";
-import { planShards, type Shard } from "./shard_plan.ts";
+import { heaviestFirst, planShards, type Shard } from "./shard_plan.ts";
 import type { KafkaSpec } from "./source_spec.ts";
 import type { SourceFactory } from "./stream_engine.ts";
 import { StreamMetrics } from "./stream_metrics.ts";
@@ -46,8 +45,7 @@ export function shardJob(job: string, shard: string): string {
 export function shardTopics(shards: readonly Shard[]): ShardTopics {
   const naming = new Naming(ECOMMERCE_TABLES);
   const byTable = new Map(shards.flatMap((s) => s.tables.map((t) => [t, s.name])));
-  const heaviest = [...shards].sort((a, b) => b.weight - a.weight || (a.name < b.name ? -1 : 1))[0]?.name ??
-    "";
+  const heaviest = [...shards].sort(heaviestFirst)[0]?.name ?? "";
   return {
     weights: new Map(shards.map((s) => [s.name, s.weight])),
     shardOf: (topic) => byTable.get(naming.table(tableFromTopic(topic)).name) ?? heaviest,
@@ -169,9 +167,7 @@ export async function runShards(options: RunShardsOptions, signal?: AbortSignal)
   const instance = options.engine?.instance ?? crypto.randomUUID();
   const logger = options.logger ?? createLogger();
   const metrics = options.metrics ?? new StreamMetrics();
-  const lake = typeof options.lake === "object"
-    ? options.lake
-    : openLake(options.lake ?? "./data/lake", (uri) => openStore(uri, { s3: options.s3 }));
+  const lake = resolveLake(options.lake, options.s3);
   const shards = planShards(createOperators(options.operators));
   const topics = shardTopics(shards);
   const stop = signal ?? new AbortController().signal;

@@ -6,8 +6,7 @@
  * @module
  */
 import type { S3Settings } from "../delta/storage/s3_store.ts";
-import { openStore } from "../delta/storage/open_store.ts";
-import { type Lake, openLake } from "./lake.ts";
+import { type Lake, resolveLake } from "./lake.ts";
 import { LakeHealth, type LakeHealthOptions } from "./lake_health.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { serveMetrics } from "./metrics_server.ts";
@@ -121,9 +120,7 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
   const statusLine = options.status ?? null;
   const logger = options.logger ??
     createLogger({ write: statusLine ? statusLine.wrap((l) => console.error(l)) : undefined });
-  const lake = typeof options.lake === "object"
-    ? options.lake
-    : openLake(options.lake ?? "./data/lake", (uri) => openStore(uri, { s3: options.s3 }));
+  const lake = resolveLake(options.lake, options.s3);
   const openSource = sourceFactory(options.source, job);
   const stop = signal ?? new AbortController().signal;
   const started = performance.now();

@@ -57,6 +57,11 @@ export function planShards(operators: readonly Operator[]): Shard[] {
   return shards.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
+/** Orders shards heaviest first, then by name: the order every instance places them in. */
+export function heaviestFirst(a: Pick<Shard, "name" | "weight">, b: Pick<Shard, "name" | "weight">): number {
+  return b.weight - a.weight || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
 /**
  * Which instance runs each shard: heaviest shards first, each to the least loaded instance (ties to the first
  * in sorted order), so every instance computes the same answer from the same member list. A shard no listed
@@ -70,9 +75,7 @@ export function assignShards(
   const sorted = [...new Set(instances)].sort();
   const load = new Map(sorted.map((i) => [i, 0]));
   const owner = new Map<string, string>();
-  const order = [...shards].sort((a, b) =>
-    b.weight - a.weight || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-  );
+  const order = [...shards].sort(heaviestFirst);
   for (const shard of order) {
     let best: string | null = null;
     for (const i of sorted) {

@@ -244,43 +244,48 @@ export class KafkaSource implements ChangeSource {
     this.#wake?.();
   }
 
-  /** Settles where the partitions of this assignment resume: asks the caller once per assignment, then seeks. */
+  /**
+   * Settles where the unsettled partitions of this assignment resume (`stream` among them): asks the caller once
+   * per assignment, then the earliest offset for those nobody gave a position.
+   */
   async #settle(stream: string): Promise<string | null> {
-    if (!this.#settled.has(stream)) {
-      const unsettled = [...this.#assigned].filter((s) => !this.#settled.has(s));
-      if (!unsettled.includes(stream)) unsettled.push(stream);
-      const given = this.#options.onAssign ? await this.#options.onAssign(unsettled) : {};
-      for (const s of unsettled) {
-        const offset = given[s] ?? this.#positions.get(s);
-        if (offset !== undefined) this.#positions.set(s, offset);
-        this.#settled.add(s);
-      }
-      // A partition nobody gave a position for starts at its earliest offset, never at the group's committed
-      // one: those are for monitoring and may come from another job that used the same group.
-      const unknown = new Set(unsettled.filter((s) => !this.#positions.has(s)));
-      for (const topic of new Set([...unknown].map((s) => parseStream(s).topic))) {
-        for (const p of await (await this.#adminClient()).fetchTopicOffsets(topic)) {
-          const s = streamId(topic, p.partition);
-          if (unknown.has(s)) this.#positions.set(s, p.low);
-        }
+    const unsettled = [...this.#assigned].filter((s) => !this.#settled.has(s));
+    if (!unsettled.includes(stream)) unsettled.push(stream);
+    const given = this.#options.onAssign ? await this.#options.onAssign(unsettled) : {};
+    for (const s of unsettled) {
+      const offset = given[s] ?? this.#positions.get(s);
+      if (offset !== undefined) this.#positions.set(s, offset);
+    }
+    // A partition nobody gave a position for starts at its earliest offset, never at the group's committed
+    // one: those are for monitoring and may come from another job that used the same group.
+    const unknown = new Set(unsettled.filter((s) => !this.#positions.has(s)));
+    for (const topic of new Set([...unknown].map((s) => parseStream(s).topic))) {
+      for (const p of await (await this.#adminClient()).fetchTopicOffsets(topic)) {
+        const s = streamId(topic, p.partition);
+        if (unknown.has(s)) this.#positions.set(s, p.low);
       }
     }
+    for (const s of unsettled) this.#settled.add(s);
     return this.#positions.get(stream) ?? null;
   }
 
   async #eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const stream = streamId(batch.topic, batch.partition);
-    const settling = this.#settle(stream);
-    // The caller may take long to say where to resume (it recovers its job first): stay in the group meanwhile.
-    let settled = false;
-    settling.then(() => settled = true, () => settled = true);
-    while (!settled) {
-      await Promise.race([settling, sleep(1000)]);
-      if (!settled) await heartbeat();
+    let expected: string | null;
+    if (this.#settled.has(stream)) expected = this.#positions.get(stream) ?? null;
+    else {
+      const settling = this.#settle(stream);
+      // The caller may take long to say where to resume (it recovers its job first): stay in the group meanwhile.
+      let settled = false;
+      settling.then(() => settled = true, () => settled = true);
+      while (!settled) {
+        await Promise.race([settling, sleep(1000)]);
+        if (!settled) await heartbeat();
+      }
+      expected = await settling;
+      if (!isRunning() || isStale()) return;
     }
-    const expected = await settling;
-    if (!isRunning() || isStale()) return;
     const first = batch.messages[0]?.offset;
     if (expected !== null && first !== undefined && BigInt(first) > BigInt(expected)) {
       // Fetched from Kafka's committed offset, past where the caller resumes: go back.
