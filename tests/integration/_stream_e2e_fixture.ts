@@ -289,7 +289,9 @@ export async function openStreamRun(label: string): Promise<StreamRun> {
             await admin.deleteGroups(groups);
             break;
           } catch (e) {
-            if (attempt >= 15) throw e;
+            const failed = (e as { groups?: { groupId: string; error?: { type?: string } }[] }).groups ?? [];
+            const detail = failed.map((g) => `${g.groupId}: ${g.error?.type ?? "?"}`).join(", ");
+            if (attempt >= 30) throw new Error(`${(e as Error).message} (${detail})`);
             await new Promise((r) => setTimeout(r, 1000));
           }
         }
