@@ -9,9 +9,20 @@ import type { AddCDCFile, AddFile, Metadata } from "../log/actions.ts";
 import type { StructField, StructType } from "../schema/types.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { dataFields } from "./arrow_columns.ts";
-import { statsOptionsFromConfiguration } from "./file_stats.ts";
+import { batchToPrimitiveColumns } from "./batch_columns.ts";
+import {
+  batchToRows,
+  isColumnBatch,
+  sliceBatch,
+  takeBatch,
+  vectorValue,
+  type WriteInput,
+} from "./column_batch.ts";
+import { statsFromPrimitiveColumns, type StatsOptions, statsOptionsFromConfiguration } from "./file_stats.ts";
 import { encodeDataFile, type ParquetCompression, parquetSuffix } from "./parquet_file.ts";
+import { writePrimitiveParquet } from "./parquet_writer.ts";
 import { keyToAddPath, partitionFolder, partitionValueString } from "./partition_values.ts";
+import { isPrimitiveField } from "./primitive_columns.ts";
 
 /** How data files are laid out. */
 export interface DataFileOptions {
@@ -28,23 +39,71 @@ export function groupByPartition(
   schema: StructType,
   partitionColumns: readonly string[],
   rows: readonly Row[],
-): { values: Record<string, string | null>; rows: readonly Row[] }[] {
-  if (partitionColumns.length === 0) return rows.length ? [{ values: {}, rows }] : [];
-  const types = partitionColumns.map((c) => {
+): { values: Record<string, string | null>; rows: readonly Row[] }[];
+/** Groups a batch's rows by their partition values (serialized), in first-seen order. */
+export function groupByPartition(
+  schema: StructType,
+  partitionColumns: readonly string[],
+  rows: WriteInput,
+): { values: Record<string, string | null>; rows: WriteInput }[];
+export function groupByPartition(
+  schema: StructType,
+  partitionColumns: readonly string[],
+  input: WriteInput,
+): { values: Record<string, string | null>; rows: WriteInput }[] {
+  if (partitionColumns.length === 0) return input.length ? [{ values: {}, rows: input }] : [];
+  const fields = partitionColumns.map((c) => {
     const f = schema.fields.find((x) => x.name === c);
     if (!f) throw new TypeError(`Cannot partition by "${c}": no such column in the schema`);
-    return f.type;
+    return f;
   });
-  const groups = new Map<string, { values: Record<string, string | null>; rows: Row[] }>();
-  for (const row of rows) {
+  const batch = isColumnBatch(input) ? input : undefined;
+  const valueOf = batch
+    ? (i: number, c: number) => vectorValue(fields[c], batch.columns[fields[c].name], i)
+    : (i: number, c: number) => (input as readonly Row[])[i][fields[c].name];
+  const groups = new Map<string, { values: Record<string, string | null>; rows: number[] }>();
+  for (let i = 0; i < input.length; i++) {
     const values: Record<string, string | null> = {};
-    partitionColumns.forEach((c, i) => values[c] = partitionValueString(types[i], row[c], c));
+    fields.forEach((f, c) => values[f.name] = partitionValueString(f.type, valueOf(i, c), f.name));
     const key = JSON.stringify(partitionColumns.map((c) => values[c]));
     let g = groups.get(key);
     if (!g) groups.set(key, g = { values, rows: [] });
-    g.rows.push(row);
+    g.rows.push(i);
   }
-  return [...groups.values()];
+  return [...groups.values()].map((g) => ({
+    values: g.values,
+    rows: g.rows.length === input.length
+      ? input
+      : batch
+      ? takeBatch(batch, Int32Array.from(g.rows))
+      : g.rows.map((i) => (input as readonly Row[])[i]),
+  }));
+}
+
+/**
+ * A data file's bytes and (with `stats`) its `add.stats`. Column batches of flat primitive tables go straight
+ * to the primitive Parquet writer; other batches (zstd) take the row path.
+ */
+function encodeFile(
+  fields: readonly StructField[],
+  input: WriteInput,
+  compression: ParquetCompression,
+  stats: StatsOptions | undefined,
+): { bytes: Uint8Array; stats?: string } {
+  if (!isColumnBatch(input)) return encodeDataFile(fields, input, compression, stats);
+  if (compression === "zstd" || !fields.every(isPrimitiveField)) {
+    return encodeDataFile(fields, batchToRows(fields, input), compression, stats);
+  }
+  const columns = batchToPrimitiveColumns(fields, input);
+  return {
+    bytes: writePrimitiveParquet(columns, input.length, compression),
+    stats: stats && statsFromPrimitiveColumns(fields, columns, input.length, stats),
+  };
+}
+
+/** Rows `from` to `to` of the input. */
+function sliceInput(input: WriteInput, from: number, to: number): WriteInput {
+  return isColumnBatch(input) ? sliceBatch(input, from, to) : input.slice(from, to);
 }
 
 interface EncodedFile {
@@ -70,7 +129,7 @@ function startFiles(
   fields: StructField[],
   metadata: Metadata,
   schema: StructType,
-  rows: readonly Row[],
+  rows: WriteInput,
   folderPrefix: string,
   namePrefix: string,
   options: DataFileOptions,
@@ -88,8 +147,8 @@ function startFiles(
     for (const group of groupByPartition(schema, metadata.partitionColumns, rows)) {
       const folder = partitionFolder(metadata.partitionColumns, group.values);
       for (let i = 0; i < group.rows.length; i += maxRows) {
-        const chunk = group.rows.length <= maxRows ? group.rows : group.rows.slice(i, i + maxRows);
-        const { bytes, stats } = encodeDataFile(
+        const chunk = group.rows.length <= maxRows ? group.rows : sliceInput(group.rows, i, i + maxRows);
+        const { bytes, stats } = encodeFile(
           fields,
           chunk,
           compression,
@@ -126,15 +185,15 @@ async function allUploaded(uploads: Promise<void>[]): Promise<void> {
 }
 
 /**
- * Encodes `rows` (full table rows, partition columns included) into data files and starts uploading them; the
- * `add` actions are returned at once. Throws before uploading anything visible to readers: files are
- * unreferenced until a commit adds them.
+ * Encodes `rows` (full table rows or a column batch, partition columns included) into data files and starts
+ * uploading them; the `add` actions are returned at once. Throws before uploading anything visible to
+ * readers: files are unreferenced until a commit adds them.
  */
 export function startDataFiles(
   store: ObjectStore,
   metadata: Metadata,
   schema: StructType,
-  rows: readonly Row[],
+  rows: WriteInput,
   options: DataFileOptions & { dataChange?: boolean } = {},
 ): PendingFiles<AddFile> {
   const fields = dataFields(schema, metadata.partitionColumns);
@@ -151,14 +210,15 @@ export function startDataFiles(
 }
 
 /**
- * Writes `rows` (full table rows, partition columns included) as data files and returns their `add` actions.
- * Throws before writing anything visible to readers: files are unreferenced until a commit adds them.
+ * Writes `rows` (full table rows or a column batch, partition columns included) as data files and returns
+ * their `add` actions. Throws before writing anything visible to readers: files are unreferenced until a
+ * commit adds them.
  */
 export async function writeDataFiles(
   store: ObjectStore,
   metadata: Metadata,
   schema: StructType,
-  rows: readonly Row[],
+  rows: WriteInput,
   options: DataFileOptions & { dataChange?: boolean } = {},
 ): Promise<AddFile[]> {
   const pending = startDataFiles(store, metadata, schema, rows, options);

@@ -12,6 +12,14 @@ export {
   writeTable,
   type WriteTableOptions,
 } from "./write_table.ts";
+export {
+  batchToRows,
+  type ColumnBatch,
+  type ColumnValues,
+  type ColumnVector,
+  type DictionaryStrings,
+  type WriteInput,
+} from "./column_batch.ts";
 export { deleteByKey, type DeleteResult, deleteRows, type RowPredicate } from "./delete_rows.ts";
 export { type UpsertResult, upsertRows } from "./upsert_rows.ts";
 export { type MergeResult, mergeRows, type MergeRowsOptions } from "./merge_rows.ts";

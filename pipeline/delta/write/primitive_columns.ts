@@ -1,8 +1,9 @@
 /**
- * Rows → Parquet-ready columns for flat tables of primitive types, in one pass per column straight from the
- * row objects: values checked (the same messages as the Arrow path), nulls as definition levels, the non-null
- * values packed in their Parquet physical layout, min and max found on the way, and dictionaries built for
- * strings and for integers of a narrow range (the layout delta-lake.md §5 describes, as Spark writes it).
+ * Parquet-ready columns for flat tables of primitive types. The inputs (row objects here, column batches in
+ * batch_columns.ts) fill the same column buffers: the non-null values packed in their Parquet physical layout
+ * plus definition levels; the shared finishers below then find min and max, check ranges and build
+ * dictionaries for strings and for integers of a narrow range (the layout delta-lake.md §5 describes, as Spark
+ * writes it).
  *
  * @module
  */
@@ -64,6 +65,13 @@ export interface PrimitiveColumn {
   extremes: RawExtremes | undefined;
 }
 
+/** Where a column's nulls are: `defined` is 1 where row has a value (undefined when none is null). */
+export interface Nulls {
+  rows: number;
+  nullCount: number;
+  defined: Uint8Array | undefined;
+}
+
 /** Whether a field can take the primitive path (flat, a type this module writes). */
 export function isPrimitiveField(field: StructField): boolean {
   const t = field.type;
@@ -87,6 +95,13 @@ const PRIMITIVE = new Set([
   "timestamp_ntz",
 ]);
 
+/** The value range of the INT32-backed integer types. */
+export const INT_RANGE: Readonly<Record<string, readonly [number, number]>> = {
+  integer: [-(2 ** 31), 2 ** 31 - 1],
+  short: [-32768, 32767],
+  byte: [-128, 127],
+};
+
 /** Dictionaries stop at this many distinct values or bytes (then PLAIN, as parquet-mr falls back). */
 const DICT_MAX_VALUES = 1 << 16;
 const DICT_MAX_BYTES = 1 << 20;
@@ -99,296 +114,180 @@ function describe(v: unknown): string {
   return v.constructor?.name ?? "object";
 }
 
-function fail(path: string, row: number, expected: string, v: unknown): never {
-  throw new TypeError(`Cannot write column "${path}" row ${row}: expected ${expected}, got ${describe(v)}`);
+/** The TypeError for a value of the wrong type or range at `row` of column `path`. */
+export function valueError(path: string, row: number, expected: string, v: unknown): TypeError {
+  return new TypeError(`Cannot write column "${path}" row ${row}: expected ${expected}, got ${describe(v)}`);
 }
 
-/**
- * Collects one column while the rows are read: `add(value, row)` is called for every row in order, then
- * `finish()` once. Subclasses check and pack the values of one type.
- */
-abstract class ColumnSink {
-  defined: Uint8Array | undefined;
-  nullCount = 0;
-  /** Non-null values so far. */
-  k = 0;
-
-  constructor(readonly field: StructField, readonly n: number) {}
-
-  abstract add(v: Value | undefined, row: number): void;
-  abstract finish(): PrimitiveColumn;
-
-  /** Records a null at `row` (rows before it all had values unless recorded). */
-  protected null(row: number): void {
-    if (!this.field.nullable) {
-      throw new TypeError(
-        `Cannot write column "${this.field.name}" row ${row}: null in a non-nullable column`,
-      );
-    }
-    if (!this.defined) this.defined = new Uint8Array(this.n).fill(1, 0, row);
-    this.nullCount++;
-  }
-
-  /** Records a value at `row`. */
-  protected value(row: number): void {
-    if (this.defined) this.defined[row] = 1;
-  }
-
-  protected fail(row: number, expected: string, v: unknown): never {
-    fail(this.field.name, row, expected, v);
-  }
-
-  protected column(
-    physical: Physical,
-    plain: Uint8Array,
-    width: number,
-    extremes: RawExtremes | undefined,
-  ): PrimitiveColumn {
-    return {
-      field: this.field,
-      physical,
-      typeLength: 0,
-      rows: this.n,
-      nullCount: this.nullCount,
-      defined: this.defined,
-      count: this.k,
-      plain,
-      width,
-      ends: undefined,
-      dictionary: undefined,
-      extremes,
-    };
-  }
+/** The TypeError for a null at `row` of a non-nullable column. */
+export function nullError(field: StructField, row: number): TypeError {
+  return new TypeError(`Cannot write column "${field.name}" row ${row}: null in a non-nullable column`);
 }
 
-type Extract = (rows: readonly Row[], sinks: readonly ColumnSink[]) => void;
-const extractors = new Map<string, Extract>();
-
-/**
- * A function that reads every row once and hands each column's value to its sink. Generated per column list
- * with the names as literals, so each property read and each sink call is a monomorphic site V8 inlines (a
- * generic `row[name]` loop per column measured about twice as slow, and many times slower before V8 settles).
- * Names are embedded as JSON string literals.
- */
-function extractor(names: readonly string[]): Extract {
-  const id = JSON.stringify(names);
-  let extract = extractors.get(id);
-  if (!extract) {
-    const sinks = names.map((_, c) => `const s${c} = sinks[${c}];`).join("\n");
-    const calls = names.map((n, c) => `s${c}.add(r[${JSON.stringify(n)}], i);`).join("\n");
-    extract = new Function(
-      "rows",
-      "sinks",
-      `${sinks}\nfor (let i = 0; i < rows.length; i++) {\nconst r = rows[i];\n${calls}\n}`,
-    ) as Extract;
-    extractors.set(id, extract);
-  }
-  return extract;
-}
-
-/** Columns of `rows` for `fields` (all {@linkcode isPrimitiveField}); extra row keys are ignored. */
-export function rowsToPrimitiveColumns(
-  fields: readonly StructField[],
-  rows: readonly Row[],
-): PrimitiveColumn[] {
-  const sinks = fields.map((f) => sinkFor(f, rows.length));
-  extractor(fields.map((f) => f.name))(rows, sinks);
-  return sinks.map((s) => s.finish());
-}
-
-function sinkFor(field: StructField, n: number): ColumnSink {
-  const type = field.type as string;
-  const dec = decimalParts(type as DataType);
-  if (dec) return dec.precision > 18 ? new WideDecimalSink(field, n, dec) : new DecimalSink(field, n, dec);
-  switch (type) {
-    case "long":
-      return new LongSink(field, n);
-    case "timestamp":
-    case "timestamp_ntz":
-      return new TimestampSink(field, n);
-    case "integer":
-      return new IntSink(field, n, -(2 ** 31), 2 ** 31 - 1);
-    case "short":
-      return new IntSink(field, n, -32768, 32767);
-    case "byte":
-      return new IntSink(field, n, -128, 127);
-    case "date":
-      return new DateSink(field, n);
-    case "float":
-    case "double":
-      return new FloatSink(field, n);
-    case "boolean":
-      return new BooleanSink(field, n);
-    case "string":
-      return new StringSink(field, n);
-    case "binary":
-      return new BinarySink(field, n);
-  }
-  throw new TypeError(`Cannot write column "${field.name}": type "${type}" is not a primitive type`);
-}
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-/** INT64 columns: `long` and timestamps (microseconds). */
-abstract class Int64Sink extends ColumnSink {
-  readonly out: BigInt64Array;
-  min = INT64_MAX;
-  max = INT64_MIN;
-
-  constructor(field: StructField, n: number) {
-    super(field, n);
-    this.out = new BigInt64Array(n);
-  }
-
-  protected push(x: bigint, row: number): void {
-    this.value(row);
-    this.out[this.k++] = x;
-    if (x < this.min) this.min = x;
-    if (x > this.max) this.max = x;
-  }
-
-  finish(): PrimitiveColumn {
-    const { out, k, min, max } = this;
-    const col = this.column(Physical.INT64, bytesOf(out, k * 8), 8, k ? { min, max } : undefined);
-    if (k > 0 && max - min < BigInt(INT_DICT_RANGE)) {
-      col.dictionary = int64Dictionary(out, k, min, Number(max - min));
-    }
-    return col;
-  }
-}
-
-class LongSink extends Int64Sink {
-  add(v: Value | undefined, row: number): void {
-    if (v == null) return this.null(row);
-    if (typeof v === "bigint") {
-      if (v < INT64_MIN || v > INT64_MAX) this.fail(row, "a 64-bit integer", v);
-      this.push(v, row);
-    } else if (typeof v === "number" && Number.isSafeInteger(v)) this.push(BigInt(v), row);
-    else this.fail(row, "a bigint for long", v);
-  }
-}
-
-class TimestampSink extends Int64Sink {
-  add(v: Value | undefined, row: number): void {
-    if (v == null) return this.null(row);
-    if (!(v instanceof Timestamp)) this.fail(row, `a Timestamp for ${this.field.type}`, v);
-    // Delta timestamps have microsecond precision; finer digits are floored like Spark does.
-    const x = v.epochMicros;
-    if (x < INT64_MIN || x > INT64_MAX) {
-      this.fail(row, `a timestamp within the range of ${this.field.type}`, v);
-    }
-    this.push(x, row);
-  }
-}
-
-/** INT32 columns: integers of a range, and dates (days). */
-abstract class Int32Sink extends ColumnSink {
-  readonly out: Int32Array;
-  min = Infinity;
-  max = -Infinity;
-
-  constructor(field: StructField, n: number) {
-    super(field, n);
-    this.out = new Int32Array(n);
-  }
-
-  protected push(x: number, row: number): void {
-    this.value(row);
-    this.out[this.k++] = x;
-    if (x < this.min) this.min = x;
-    if (x > this.max) this.max = x;
-  }
-
-  finish(): PrimitiveColumn {
-    const { out, k, min, max } = this;
-    const col = this.column(Physical.INT32, bytesOf(out, k * 4), 4, k ? { min, max } : undefined);
-    if (k > 0 && max - min < INT_DICT_RANGE) col.dictionary = int32Dictionary(out, k, min, max - min);
-    return col;
-  }
-}
-
-class IntSink extends Int32Sink {
-  constructor(field: StructField, n: number, readonly lo: number, readonly hi: number) {
-    super(field, n);
-  }
-
-  add(v: Value | undefined, row: number): void {
-    if (v == null) return this.null(row);
-    if (typeof v !== "number" || !Number.isInteger(v) || v < this.lo || v > this.hi) {
-      this.fail(row, `an integer in ${this.lo}…${this.hi} for ${this.field.type}`, v);
-    }
-    this.push(v, row);
-  }
-}
-
-class DateSink extends Int32Sink {
-  add(v: Value | undefined, row: number): void {
-    if (v == null) return this.null(row);
-    if (!(v instanceof LocalDate)) this.fail(row, "a LocalDate", v);
-    const x = v.days;
-    if (x !== (x | 0)) this.fail(row, "a date within the range of date", v);
-    this.push(x, row);
-  }
-}
-
-/** The unscaled value of a decimal at `scale`; a TypeError when digits would be lost or it does not fit. */
-function unscaledOf(
-  v: Value,
-  dec: { precision: number; scale: number },
-  limit: bigint,
+/** The TypeError for an unscaled decimal that does not fit the column's precision. */
+export function decimalRangeError(
   field: StructField,
   row: number,
-): bigint {
-  if (!(v instanceof Decimal)) fail(field.name, row, `a Decimal for ${field.type}`, v);
-  let u = v.unscaled;
-  if (v.scale !== dec.scale) {
-    try {
-      u = v.rescale(dec.scale, "exact").unscaled;
-    } catch {
-      throw new TypeError(
-        `Cannot write column "${field.name}" row ${row}: ${v} has more than ${dec.scale} decimals`,
-      );
-    }
-  }
-  if (u >= limit || u <= -limit) {
-    throw new TypeError(`Cannot write column "${field.name}" row ${row}: ${v} does not fit ${field.type}`);
-  }
-  return u;
+  unscaled: bigint,
+  scale: number,
+): TypeError {
+  return new TypeError(
+    `Cannot write column "${field.name}" row ${row}: ${new Decimal(
+      unscaled,
+      scale,
+    )} does not fit ${field.type}`,
+  );
 }
 
-/** Decimals of precision ≤ 18: INT64, or INT32 up to precision 9, as Spark writes them. */
-class DecimalSink extends ColumnSink {
-  readonly out: BigInt64Array;
-  readonly limit: bigint;
-  min: bigint;
-  max: bigint;
+// ---------------------------------------------------------------------------------------------------------
+// Shared finishers: packed non-null values (and their nulls) → PrimitiveColumn, for every input.
 
-  constructor(field: StructField, n: number, readonly dec: { precision: number; scale: number }) {
-    super(field, n);
-    this.out = new BigInt64Array(n);
-    this.limit = 10n ** BigInt(dec.precision);
-    this.min = this.limit;
-    this.max = -this.limit;
-  }
+function column(
+  field: StructField,
+  nulls: Nulls,
+  physical: Physical,
+  count: number,
+  plain: Uint8Array,
+  width: number,
+  extremes: RawExtremes | undefined,
+): PrimitiveColumn {
+  return {
+    field,
+    physical,
+    typeLength: 0,
+    rows: nulls.rows,
+    nullCount: nulls.nullCount,
+    defined: nulls.nullCount > 0 ? nulls.defined : undefined,
+    count,
+    plain,
+    width,
+    ends: undefined,
+    dictionary: undefined,
+    extremes,
+  };
+}
 
-  add(v: Value | undefined, row: number): void {
-    if (v == null) return this.null(row);
-    const u = unscaledOf(v, this.dec, this.limit, this.field, row);
-    this.value(row);
-    this.out[this.k++] = u;
-    if (u < this.min) this.min = u;
-    if (u > this.max) this.max = u;
-  }
+function bytesOf(a: BigInt64Array | Int32Array | Float32Array | Float64Array, length: number): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, length);
+}
 
-  finish(): PrimitiveColumn {
-    const { out, k, min, max } = this;
-    const extremes = k ? { min, max } : undefined;
-    if (this.dec.precision > 9) return this.column(Physical.INT64, bytesOf(out, k * 8), 8, extremes);
-    const ints = new Int32Array(k);
-    for (let j = 0; j < k; j++) ints[j] = Number(out[j]);
-    return this.column(Physical.INT32, bytesOf(ints, k * 4), 4, extremes);
+/**
+ * Min and max of `values[0, count)` as [minHi, minLo, maxHi, maxLo] 32-bit words (hi signed, lo unsigned),
+ * compared word-wise so no bigint is made per value.
+ */
+function int64Words(values: BigInt64Array, count: number): [number, number, number, number] {
+  const w = new Int32Array(values.buffer, values.byteOffset, count * 2);
+  let minHi = w[1];
+  let minLo = w[0] >>> 0;
+  let maxHi = minHi;
+  let maxLo = minLo;
+  for (let j = 2; j < 2 * count; j += 2) {
+    const hi = w[j + 1];
+    if (hi > maxHi) {
+      maxHi = hi;
+      maxLo = w[j] >>> 0;
+    } else if (hi < minHi) {
+      minHi = hi;
+      minLo = w[j] >>> 0;
+    } else if (hi === maxHi || hi === minHi) {
+      const lo = w[j] >>> 0;
+      if (hi === maxHi && lo > maxLo) maxLo = lo;
+      if (hi === minHi && lo < minLo) minLo = lo;
+    }
   }
+  return [minHi, minLo, maxHi, maxLo];
+}
+
+/** Min and max of int64 `values[0, count)` (count > 0). */
+export function int64Extremes(values: BigInt64Array, count: number): { min: bigint; max: bigint } {
+  const [minHi, minLo, maxHi, maxLo] = int64Words(values, count);
+  return {
+    min: (BigInt(minHi) << 32n) | BigInt(minLo),
+    max: (BigInt(maxHi) << 32n) | BigInt(maxLo),
+  };
+}
+
+/** Min and max of int32 `values[0, count)` (count > 0). */
+export function int32Extremes(values: Int32Array, count: number): { min: number; max: number } {
+  let min = values[0];
+  let max = min;
+  for (let j = 1; j < count; j++) {
+    const x = values[j];
+    if (x < min) min = x;
+    else if (x > max) max = x;
+  }
+  return { min, max };
+}
+
+/** INT64 columns (`long`, timestamps in microseconds): `values[0, count)` are the non-null values. */
+export function int64Column(
+  field: StructField,
+  nulls: Nulls,
+  values: BigInt64Array,
+  count: number,
+): PrimitiveColumn {
+  if (count === 0) return column(field, nulls, Physical.INT64, 0, new Uint8Array(0), 8, undefined);
+  const { min, max } = int64Extremes(values, count);
+  const col = column(field, nulls, Physical.INT64, count, bytesOf(values, count * 8), 8, { min, max });
+  if (max - min < BigInt(INT_DICT_RANGE)) {
+    col.dictionary = int64Dictionary(values, count, min, Number(max - min));
+  }
+  return col;
+}
+
+/** INT32 columns (integer, short, byte, date): `values[0, count)` are the non-null values, in range. */
+export function int32Column(
+  field: StructField,
+  nulls: Nulls,
+  values: Int32Array,
+  count: number,
+): PrimitiveColumn {
+  if (count === 0) return column(field, nulls, Physical.INT32, 0, new Uint8Array(0), 4, undefined);
+  const { min, max } = int32Extremes(values, count);
+  const col = column(field, nulls, Physical.INT32, count, bytesOf(values, count * 4), 4, { min, max });
+  if (max - min < INT_DICT_RANGE) col.dictionary = int32Dictionary(values, count, min, max - min);
+  return col;
+}
+
+/** The row of the j-th non-null value of a column with `nulls`. */
+export function rowOfValue(nulls: Nulls, j: number): number {
+  const d = nulls.defined;
+  if (!d || nulls.nullCount === 0) return j;
+  for (let row = 0; row < nulls.rows; row++) if (d[row] && j-- === 0) return row;
+  return -1;
+}
+
+/**
+ * Decimals of precision ≤ 18 from their unscaled values `values[0, count)`, checked to fit the precision:
+ * INT64, or INT32 up to precision 9, as Spark writes them.
+ */
+export function decimalColumn(
+  field: StructField,
+  nulls: Nulls,
+  values: BigInt64Array,
+  count: number,
+): PrimitiveColumn {
+  const dec = decimalParts(field.type as DataType)!;
+  const int32 = dec.precision <= 9;
+  if (count === 0) {
+    const [physical, width] = int32 ? [Physical.INT32, 4] : [Physical.INT64, 8];
+    return column(field, nulls, physical, 0, new Uint8Array(0), width, undefined);
+  }
+  const limit = 10n ** BigInt(dec.precision);
+  const { min, max } = int64Extremes(values, count);
+  if (min <= -limit || max >= limit) {
+    for (let j = 0; j < count; j++) {
+      const u = values[j];
+      if (u <= -limit || u >= limit) throw decimalRangeError(field, rowOfValue(nulls, j), u, dec.scale);
+    }
+  }
+  const extremes = { min, max };
+  if (!int32) return column(field, nulls, Physical.INT64, count, bytesOf(values, count * 8), 8, extremes);
+  // |u| < 10^9 < 2^31: the low word is the value.
+  const words = new Int32Array(values.buffer, values.byteOffset, count * 2);
+  const ints = new Int32Array(count);
+  for (let j = 0; j < count; j++) ints[j] = words[2 * j];
+  return column(field, nulls, Physical.INT32, count, bytesOf(ints, count * 4), 4, extremes);
 }
 
 /** Bytes of the two's-complement big-endian form of a decimal of `precision` digits (Spark's FLBA width). */
@@ -398,104 +297,117 @@ export function decimalByteLength(precision: number): number {
   return bytes;
 }
 
-/** Decimals of precision > 18: FIXED_LEN_BYTE_ARRAY, big-endian two's complement. */
-class WideDecimalSink extends ColumnSink {
-  readonly out: Uint8Array;
-  readonly width: number;
-  readonly limit: bigint;
-  min: bigint;
-  max: bigint;
-
-  constructor(field: StructField, n: number, readonly dec: { precision: number; scale: number }) {
-    super(field, n);
-    this.width = decimalByteLength(dec.precision);
-    this.out = new Uint8Array(n * this.width);
-    this.limit = 10n ** BigInt(dec.precision);
-    this.min = this.limit;
-    this.max = -this.limit;
-  }
-
-  add(v: Value | undefined, row: number): void {
-    if (v == null) return this.null(row);
-    const u = unscaledOf(v, this.dec, this.limit, this.field, row);
-    this.value(row);
-    const w = this.width;
-    let x = BigInt.asUintN(8 * w, u);
-    for (let b = w - 1; b >= 0; b--) {
-      this.out[this.k * w + b] = Number(x & 0xffn);
+/**
+ * Decimals of precision > 18 (FIXED_LEN_BYTE_ARRAY, big-endian two's complement) from their unscaled values,
+ * each already checked to fit the precision.
+ */
+export function wideDecimalColumn(
+  field: StructField,
+  nulls: Nulls,
+  values: readonly bigint[],
+): PrimitiveColumn {
+  const dec = decimalParts(field.type as DataType)!;
+  const width = decimalByteLength(dec.precision);
+  const out = new Uint8Array(values.length * width);
+  let min = 0n;
+  let max = 0n;
+  for (let j = 0; j < values.length; j++) {
+    const u = values[j];
+    if (j === 0 || u < min) min = u;
+    if (j === 0 || u > max) max = u;
+    let x = BigInt.asUintN(8 * width, u);
+    for (let b = width - 1; b >= 0; b--) {
+      out[j * width + b] = Number(x & 0xffn);
       x >>= 8n;
     }
-    this.k++;
-    if (u < this.min) this.min = u;
-    if (u > this.max) this.max = u;
   }
-
-  finish(): PrimitiveColumn {
-    const { k, min, max, width } = this;
-    const col = this.column(
-      Physical.FIXED_LEN_BYTE_ARRAY,
-      this.out.subarray(0, k * width),
-      width,
-      k ? { min, max } : undefined,
-    );
-    col.typeLength = width;
-    return col;
-  }
+  const extremes = values.length ? { min, max } : undefined;
+  const col = column(field, nulls, Physical.FIXED_LEN_BYTE_ARRAY, values.length, out, width, extremes);
+  col.typeLength = width;
+  return col;
 }
 
-class FloatSink extends ColumnSink {
-  readonly out: Float32Array | Float64Array;
-  min = Infinity;
-  max = -Infinity;
-  orderable = true;
-
-  constructor(field: StructField, n: number) {
-    super(field, n);
-    this.out = field.type === "float" ? new Float32Array(n) : new Float64Array(n);
+/** float and double columns: `values[0, count)` are the non-null values (float ones already rounded). */
+export function floatColumn(
+  field: StructField,
+  nulls: Nulls,
+  values: Float32Array | Float64Array,
+  count: number,
+): PrimitiveColumn {
+  let min = Infinity;
+  let max = -Infinity;
+  let orderable = true;
+  for (let j = 0; j < count; j++) {
+    const x = values[j];
+    if (!Number.isFinite(x)) orderable = false;
+    if (x < min) min = x;
+    if (x > max) max = x;
   }
-
-  add(v: Value | undefined, row: number): void {
-    if (v == null) return this.null(row);
-    if (typeof v !== "number") this.fail(row, `a number for ${this.field.type}`, v);
-    this.value(row);
-    this.out[this.k] = v;
-    // Compared as stored (a float is rounded to float32).
-    const x = this.out[this.k++];
-    if (!Number.isFinite(x)) this.orderable = false;
-    if (x < this.min) this.min = x;
-    if (x > this.max) this.max = x;
-  }
-
-  finish(): PrimitiveColumn {
-    const { k, min, max } = this;
-    const float = this.field.type === "float";
-    const width = float ? 4 : 8;
-    return this.column(
-      float ? Physical.FLOAT : Physical.DOUBLE,
-      bytesOf(this.out, k * width),
-      width,
-      k && this.orderable ? { min, max } : undefined,
-    );
-  }
+  const float = values instanceof Float32Array;
+  const width = float ? 4 : 8;
+  return column(
+    field,
+    nulls,
+    float ? Physical.FLOAT : Physical.DOUBLE,
+    count,
+    bytesOf(values, count * width),
+    width,
+    count && orderable ? { min, max } : undefined,
+  );
 }
 
-class BooleanSink extends ColumnSink {
-  readonly out: Uint8Array;
+/** boolean columns: `values[0, count)` are the non-null values, one byte (0 or 1) each. */
+export function booleanColumn(
+  field: StructField,
+  nulls: Nulls,
+  values: Uint8Array,
+  count: number,
+): PrimitiveColumn {
+  return column(field, nulls, Physical.BOOLEAN, count, values.subarray(0, count), 1, undefined);
+}
 
-  constructor(field: StructField, n: number) {
-    super(field, n);
-    this.out = new Uint8Array(n);
+/** binary columns: PLAIN BYTE_ARRAY bytes (4-byte length + bytes per value) and each value's end offset. */
+export function binaryColumn(
+  field: StructField,
+  nulls: Nulls,
+  plain: Uint8Array,
+  ends: Int32Array,
+): PrimitiveColumn {
+  const col = column(field, nulls, Physical.BYTE_ARRAY, ends.length, plain, 0, undefined);
+  col.ends = ends;
+  return col;
+}
+
+/** Appends binary values as PLAIN BYTE_ARRAY (4-byte length + bytes), with each value's end offset. */
+export class BinaryValues {
+  data: Uint8Array;
+  used = 0;
+  k = 0;
+  readonly ends: Int32Array;
+
+  constructor(readonly field: StructField, capacity: number) {
+    this.ends = new Int32Array(capacity);
+    this.data = new Uint8Array(Math.max(64, capacity * 8));
   }
 
-  add(v: Value | undefined, row: number): void {
-    if (v == null) return this.null(row);
-    if (typeof v !== "boolean") this.fail(row, "a boolean", v);
-    this.value(row);
-    this.out[this.k++] = v ? 1 : 0;
+  add(v: Uint8Array): void {
+    if (this.used + 4 + v.length > this.data.length) this.data = grow(this.data, this.used + 4 + v.length);
+    const n = v.length;
+    const d = this.data;
+    d[this.used] = n & 0xff;
+    d[this.used + 1] = (n >>> 8) & 0xff;
+    d[this.used + 2] = (n >>> 16) & 0xff;
+    d[this.used + 3] = n >>> 24;
+    d.set(v, this.used + 4);
+    this.used += 4 + n;
+    if (this.used > 0x7fffffff) {
+      throw new RangeError(`Cannot write column "${this.field.name}": more than 2 GiB of binary data`);
+    }
+    this.ends[this.k++] = this.used;
   }
 
-  finish(): PrimitiveColumn {
-    return this.column(Physical.BOOLEAN, this.out.subarray(0, this.k), 1, undefined);
+  finish(nulls: Nulls): PrimitiveColumn {
+    return binaryColumn(this.field, nulls, this.data.subarray(0, this.used), this.ends.subarray(0, this.k));
   }
 }
 
@@ -504,39 +416,43 @@ const encoder = new TextEncoder();
 const HIGH_UNITS = /[\ud800-\uffff]/;
 
 /**
- * Strings: dictionary-encoded while the distinct values stay few enough, else PLAIN (the values seen so far
- * are then taken back from the dictionary).
+ * The non-null values of a string column, added in row order: dictionary-encoded while the distinct values
+ * stay few enough, else PLAIN (the values seen so far are then taken back from the dictionary).
  */
-class StringSink extends ColumnSink {
+export class StringValues {
   indices: Int32Array | undefined;
   codes = new Map<string, number>();
   distinct: string[] = [];
   dictChars = 0;
   /** Set once the dictionary is abandoned. */
   values: string[] | undefined;
+  /** Values so far. */
+  k = 0;
 
-  constructor(field: StructField, n: number) {
-    super(field, n);
-    this.indices = new Int32Array(n);
+  /** `capacity`: the most values that will be added. */
+  constructor(readonly field: StructField, capacity: number) {
+    this.indices = new Int32Array(capacity);
   }
 
-  add(v: Value | undefined, row: number): void {
-    if (v == null) return this.null(row);
-    if (typeof v !== "string") this.fail(row, "a string", v);
-    this.value(row);
+  /**
+   * Adds `v`; returns its dictionary index, or -1 once the column is PLAIN. Callers that know a value's index
+   * add it again with {@linkcode StringValues.addCode}.
+   */
+  add(v: string): number {
     const indices = this.indices;
     if (indices) {
       const code = this.codes.get(v);
       if (code !== undefined) {
         indices[this.k++] = code;
-        return;
+        return code;
       }
       this.dictChars += v.length;
       if (this.distinct.length < DICT_MAX_VALUES && this.dictChars * 3 <= DICT_MAX_BYTES) {
-        this.codes.set(v, this.distinct.length);
-        indices[this.k++] = this.distinct.length;
+        const next = this.distinct.length;
+        this.codes.set(v, next);
+        indices[this.k++] = next;
         this.distinct.push(v);
-        return;
+        return next;
       }
       const values: string[] = new Array(this.k);
       for (let j = 0; j < this.k; j++) values[j] = this.distinct[indices[j]];
@@ -546,12 +462,27 @@ class StringSink extends ColumnSink {
     }
     this.values!.push(v);
     this.k++;
+    return -1;
   }
 
-  finish(): PrimitiveColumn {
+  /** Adds the value whose dictionary index {@linkcode StringValues.add} returned (while still a dictionary). */
+  addCode(code: number): void {
+    this.indices![this.k++] = code;
+  }
+
+  finish(nulls: Nulls): PrimitiveColumn {
+    const field = this.field;
     if (this.indices) {
       const { distinct } = this;
-      const col = this.column(Physical.BYTE_ARRAY, new Uint8Array(0), 0, stringExtremes(distinct));
+      const col = column(
+        field,
+        nulls,
+        Physical.BYTE_ARRAY,
+        this.k,
+        new Uint8Array(0),
+        0,
+        stringExtremes(distinct),
+      );
       col.dictionary = {
         plain: plainStrings(distinct, distinct.length).plain,
         size: distinct.length,
@@ -561,40 +492,8 @@ class StringSink extends ColumnSink {
     }
     const values = this.values!;
     const { plain, ends } = plainStrings(values, values.length);
-    const col = this.column(Physical.BYTE_ARRAY, plain, 0, stringExtremes(values));
+    const col = column(field, nulls, Physical.BYTE_ARRAY, values.length, plain, 0, stringExtremes(values));
     col.ends = ends;
-    return col;
-  }
-}
-
-class BinarySink extends ColumnSink {
-  readonly ends: Int32Array;
-  data: Uint8Array;
-  used = 0;
-
-  constructor(field: StructField, n: number) {
-    super(field, n);
-    this.ends = new Int32Array(n);
-    this.data = new Uint8Array(Math.max(64, n * 8));
-  }
-
-  add(v: Value | undefined, row: number): void {
-    if (v == null) return this.null(row);
-    if (!(v instanceof Uint8Array)) this.fail(row, "a Uint8Array for binary", v);
-    this.value(row);
-    if (this.used + 4 + v.length > this.data.length) this.data = grow(this.data, this.used + 4 + v.length);
-    new DataView(this.data.buffer).setUint32(this.used, v.length, true);
-    this.data.set(v, this.used + 4);
-    this.used += 4 + v.length;
-    if (this.used > 0x7fffffff) {
-      throw new RangeError(`Cannot write column "${this.field.name}": more than 2 GiB of binary data`);
-    }
-    this.ends[this.k++] = this.used;
-  }
-
-  finish(): PrimitiveColumn {
-    const col = this.column(Physical.BYTE_ARRAY, this.data.subarray(0, this.used), 0, undefined);
-    col.ends = this.ends.subarray(0, this.k);
     return col;
   }
 }
@@ -648,10 +547,6 @@ function grow(data: Uint8Array, need: number): Uint8Array {
   return next;
 }
 
-function bytesOf(a: BigInt64Array | Int32Array | Float32Array | Float64Array, length: number): Uint8Array {
-  return new Uint8Array(a.buffer, a.byteOffset, length);
-}
-
 /**
  * Dictionary of int32 values within `range` of `min`, in ascending order, when it pays (at most half as many
  * distinct values as values); undefined otherwise.
@@ -694,4 +589,346 @@ function int64Dictionary(
   const indices = new Int32Array(count);
   for (let j = 0; j < count; j++) indices[j] = rank[(words[2 * j] - minLo) >>> 0] - 1;
   return { plain: bytesOf(dict, size * 8), size, indices };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Row input: one pass over the row objects fills each column's buffers, then the finishers above.
+
+/**
+ * Collects one column while the rows are read: `add(value, row)` is called for every row in order, then
+ * `finish()` once. Subclasses check the values of one type and pack them.
+ */
+abstract class ColumnSink {
+  defined: Uint8Array | undefined;
+  nullCount = 0;
+  /** Non-null values so far. */
+  k = 0;
+
+  constructor(readonly field: StructField, readonly n: number) {}
+
+  abstract add(v: Value | undefined, row: number): void;
+  abstract finish(): PrimitiveColumn;
+
+  protected get nulls(): Nulls {
+    return { rows: this.n, nullCount: this.nullCount, defined: this.defined };
+  }
+
+  /** Records a null at `row` (rows before it all had values unless recorded). */
+  protected null(row: number): void {
+    if (!this.field.nullable) throw nullError(this.field, row);
+    if (!this.defined) this.defined = new Uint8Array(this.n).fill(1, 0, row);
+    this.nullCount++;
+  }
+
+  /** Records a value at `row`. */
+  protected value(row: number): void {
+    if (this.defined) this.defined[row] = 1;
+  }
+
+  protected fail(row: number, expected: string, v: unknown): never {
+    throw valueError(this.field.name, row, expected, v);
+  }
+}
+
+type Extract = (rows: readonly Row[], sinks: readonly ColumnSink[]) => void;
+const extractors = new Map<string, Extract>();
+
+/**
+ * A function that reads every row once and hands each column's value to its sink. Generated per column list
+ * with the names as literals, so each property read and each sink call is a monomorphic site V8 inlines (a
+ * generic `row[name]` loop per column measured about twice as slow, and many times slower before V8 settles).
+ * Names are embedded as JSON string literals.
+ */
+function extractor(names: readonly string[]): Extract {
+  const id = JSON.stringify(names);
+  let extract = extractors.get(id);
+  if (!extract) {
+    const sinks = names.map((_, c) => `const s${c} = sinks[${c}];`).join("\n");
+    const calls = names.map((n, c) => `s${c}.add(r[${JSON.stringify(n)}], i);`).join("\n");
+    extract = new Function(
+      "rows",
+      "sinks",
+      `${sinks}\nfor (let i = 0; i < rows.length; i++) {\nconst r = rows[i];\n${calls}\n}`,
+    ) as Extract;
+    extractors.set(id, extract);
+  }
+  return extract;
+}
+
+/** Columns of `rows` for `fields` (all {@linkcode isPrimitiveField}); extra row keys are ignored. */
+export function rowsToPrimitiveColumns(
+  fields: readonly StructField[],
+  rows: readonly Row[],
+): PrimitiveColumn[] {
+  const sinks = fields.map((f) => sinkFor(f, rows.length));
+  extractor(fields.map((f) => f.name))(rows, sinks);
+  return sinks.map((s) => s.finish());
+}
+
+function sinkFor(field: StructField, n: number): ColumnSink {
+  const type = field.type as string;
+  const dec = decimalParts(type as DataType);
+  if (dec) return dec.precision > 18 ? new WideDecimalSink(field, n, dec) : new DecimalSink(field, n, dec);
+  switch (type) {
+    case "long":
+      return new LongSink(field, n);
+    case "timestamp":
+    case "timestamp_ntz":
+      return new TimestampSink(field, n);
+    case "integer":
+    case "short":
+    case "byte":
+      return new IntSink(field, n, ...INT_RANGE[type]);
+    case "date":
+      return new DateSink(field, n);
+    case "float":
+    case "double":
+      return new FloatSink(field, n);
+    case "boolean":
+      return new BooleanSink(field, n);
+    case "string":
+      return new StringSink(field, n);
+    case "binary":
+      return new BinarySink(field, n);
+  }
+  throw new TypeError(`Cannot write column "${field.name}": type "${type}" is not a primitive type`);
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** INT64 columns: `long` and timestamps (microseconds). */
+abstract class Int64Sink extends ColumnSink {
+  readonly out: BigInt64Array;
+
+  constructor(field: StructField, n: number) {
+    super(field, n);
+    this.out = new BigInt64Array(n);
+  }
+
+  protected push(x: bigint, row: number): void {
+    this.value(row);
+    this.out[this.k++] = x;
+  }
+
+  finish(): PrimitiveColumn {
+    return int64Column(this.field, this.nulls, this.out, this.k);
+  }
+}
+
+class LongSink extends Int64Sink {
+  add(v: Value | undefined, row: number): void {
+    if (v == null) return this.null(row);
+    if (typeof v === "bigint") {
+      if (v < INT64_MIN || v > INT64_MAX) this.fail(row, "a 64-bit integer", v);
+      this.push(v, row);
+    } else if (typeof v === "number" && Number.isSafeInteger(v)) this.push(BigInt(v), row);
+    else this.fail(row, "a bigint for long", v);
+  }
+}
+
+class TimestampSink extends Int64Sink {
+  add(v: Value | undefined, row: number): void {
+    if (v == null) return this.null(row);
+    if (!(v instanceof Timestamp)) this.fail(row, `a Timestamp for ${this.field.type}`, v);
+    // Delta timestamps have microsecond precision; finer digits are floored like Spark does.
+    const x = v.epochMicros;
+    if (x < INT64_MIN || x > INT64_MAX) {
+      this.fail(row, `a timestamp within the range of ${this.field.type}`, v);
+    }
+    this.push(x, row);
+  }
+}
+
+/** INT32 columns: integers of a range, and dates (days). */
+abstract class Int32Sink extends ColumnSink {
+  readonly out: Int32Array;
+
+  constructor(field: StructField, n: number) {
+    super(field, n);
+    this.out = new Int32Array(n);
+  }
+
+  protected push(x: number, row: number): void {
+    this.value(row);
+    this.out[this.k++] = x;
+  }
+
+  finish(): PrimitiveColumn {
+    return int32Column(this.field, this.nulls, this.out, this.k);
+  }
+}
+
+class IntSink extends Int32Sink {
+  constructor(field: StructField, n: number, readonly lo: number, readonly hi: number) {
+    super(field, n);
+  }
+
+  add(v: Value | undefined, row: number): void {
+    if (v == null) return this.null(row);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < this.lo || v > this.hi) {
+      this.fail(row, `an integer in ${this.lo}…${this.hi} for ${this.field.type}`, v);
+    }
+    this.push(v, row);
+  }
+}
+
+class DateSink extends Int32Sink {
+  add(v: Value | undefined, row: number): void {
+    if (v == null) return this.null(row);
+    if (!(v instanceof LocalDate)) this.fail(row, "a LocalDate", v);
+    const x = v.days;
+    if (x !== (x | 0)) this.fail(row, "a date within the range of date", v);
+    this.push(x, row);
+  }
+}
+
+/** The unscaled value of a decimal at `scale`; a TypeError when digits would be lost or it does not fit. */
+function unscaledOf(
+  v: Value,
+  dec: { precision: number; scale: number },
+  limit: bigint,
+  field: StructField,
+  row: number,
+): bigint {
+  if (!(v instanceof Decimal)) throw valueError(field.name, row, `a Decimal for ${field.type}`, v);
+  let u = v.unscaled;
+  if (v.scale !== dec.scale) {
+    try {
+      u = v.rescale(dec.scale, "exact").unscaled;
+    } catch {
+      throw new TypeError(
+        `Cannot write column "${field.name}" row ${row}: ${v} has more than ${dec.scale} decimals`,
+      );
+    }
+  }
+  if (u >= limit || u <= -limit) throw decimalRangeError(field, row, u, dec.scale);
+  return u;
+}
+
+/** Decimals of precision ≤ 18, as unscaled int64 values. */
+class DecimalSink extends ColumnSink {
+  readonly out: BigInt64Array;
+  readonly limit: bigint;
+
+  constructor(field: StructField, n: number, readonly dec: { precision: number; scale: number }) {
+    super(field, n);
+    this.out = new BigInt64Array(n);
+    this.limit = 10n ** BigInt(dec.precision);
+  }
+
+  add(v: Value | undefined, row: number): void {
+    if (v == null) return this.null(row);
+    const u = unscaledOf(v, this.dec, this.limit, this.field, row);
+    this.value(row);
+    this.out[this.k++] = u;
+  }
+
+  finish(): PrimitiveColumn {
+    return decimalColumn(this.field, this.nulls, this.out, this.k);
+  }
+}
+
+/** Decimals of precision > 18, as unscaled bigints. */
+class WideDecimalSink extends ColumnSink {
+  readonly out: bigint[] = [];
+  readonly limit: bigint;
+
+  constructor(field: StructField, n: number, readonly dec: { precision: number; scale: number }) {
+    super(field, n);
+    this.limit = 10n ** BigInt(dec.precision);
+  }
+
+  add(v: Value | undefined, row: number): void {
+    if (v == null) return this.null(row);
+    const u = unscaledOf(v, this.dec, this.limit, this.field, row);
+    this.value(row);
+    this.out.push(u);
+    this.k++;
+  }
+
+  finish(): PrimitiveColumn {
+    return wideDecimalColumn(this.field, this.nulls, this.out);
+  }
+}
+
+class FloatSink extends ColumnSink {
+  readonly out: Float32Array | Float64Array;
+
+  constructor(field: StructField, n: number) {
+    super(field, n);
+    this.out = field.type === "float" ? new Float32Array(n) : new Float64Array(n);
+  }
+
+  add(v: Value | undefined, row: number): void {
+    if (v == null) return this.null(row);
+    if (typeof v !== "number") this.fail(row, `a number for ${this.field.type}`, v);
+    this.value(row);
+    // Stored (and later compared) as stored: a float is rounded to float32.
+    this.out[this.k++] = v;
+  }
+
+  finish(): PrimitiveColumn {
+    return floatColumn(this.field, this.nulls, this.out, this.k);
+  }
+}
+
+class BooleanSink extends ColumnSink {
+  readonly out: Uint8Array;
+
+  constructor(field: StructField, n: number) {
+    super(field, n);
+    this.out = new Uint8Array(n);
+  }
+
+  add(v: Value | undefined, row: number): void {
+    if (v == null) return this.null(row);
+    if (typeof v !== "boolean") this.fail(row, "a boolean", v);
+    this.value(row);
+    this.out[this.k++] = v ? 1 : 0;
+  }
+
+  finish(): PrimitiveColumn {
+    return booleanColumn(this.field, this.nulls, this.out, this.k);
+  }
+}
+
+class StringSink extends ColumnSink {
+  readonly strings: StringValues;
+
+  constructor(field: StructField, n: number) {
+    super(field, n);
+    this.strings = new StringValues(field, n);
+  }
+
+  add(v: Value | undefined, row: number): void {
+    if (v == null) return this.null(row);
+    if (typeof v !== "string") this.fail(row, "a string", v);
+    this.value(row);
+    this.strings.add(v);
+  }
+
+  finish(): PrimitiveColumn {
+    return this.strings.finish(this.nulls);
+  }
+}
+
+class BinarySink extends ColumnSink {
+  readonly bytes: BinaryValues;
+
+  constructor(field: StructField, n: number) {
+    super(field, n);
+    this.bytes = new BinaryValues(field, n);
+  }
+
+  add(v: Value | undefined, row: number): void {
+    if (v == null) return this.null(row);
+    if (!(v instanceof Uint8Array)) this.fail(row, "a Uint8Array for binary", v);
+    this.value(row);
+    this.bytes.add(v);
+  }
+
+  finish(): PrimitiveColumn {
+    return this.bytes.finish(this.nulls);
+  }
 }

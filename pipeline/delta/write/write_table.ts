@@ -10,6 +10,7 @@ import type { Snapshot } from "../log/snapshot.ts";
 import { parseSchema } from "../schema/parse_schema.ts";
 import type { StructType } from "../schema/types.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
+import { type ColumnBatch, isColumnBatch, type WriteInput } from "./column_batch.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
 import type { TransactionFootprint } from "./commit_conflicts.ts";
 import { writeDataFiles } from "./data_files.ts";
@@ -149,12 +150,13 @@ export function removeFor(add: AddFile, now: number, dataChange: boolean): Remov
 }
 
 /**
- * Writes `rows` to the table in `store` as one commit. Appends never conflict with concurrent appends and are
- * retried automatically; an overwrite conflicts with any concurrent data change ({@linkcode CommitConflictError}).
+ * Writes `rows` (row objects, or a {@linkcode ColumnBatch} holding one typed array per column) to the table in
+ * `store` as one commit. Appends never conflict with concurrent appends and are retried automatically; an
+ * overwrite conflicts with any concurrent data change ({@linkcode CommitConflictError}).
  */
 export async function writeTable(
   store: ObjectStore,
-  rows: readonly Row[],
+  rows: WriteInput,
   options: WriteTableOptions = {},
 ): Promise<WriteResult> {
   try {
@@ -170,7 +172,7 @@ export async function writeTable(
 
 async function writeOnce(
   store: ObjectStore,
-  rows: readonly Row[],
+  rows: WriteInput,
   options: WriteTableOptions,
   snapshot: Snapshot | null,
 ): Promise<WriteResult> {
@@ -217,7 +219,8 @@ async function writeOnce(
       }
     }
   }
-  checkColumns(schema, rows, store.url);
+  if (isColumnBatch(rows)) checkBatchColumns(schema, rows, store.url);
+  else checkColumns(schema, rows, store.url);
   const adds = await writeDataFiles(store, metadata, schema, rows, {
     now: clock,
     compression: options.compression,
@@ -277,6 +280,21 @@ export function checkColumns(schema: StructType, rows: readonly Row[], url: stri
           `Cannot write to "${url}": row ${i} has column "${k}", which is not in the table schema (merge the schema to add it)`,
         );
       }
+    }
+  }
+}
+
+/** Rejects a batch with columns the schema does not have (data would be silently dropped otherwise). */
+export function checkBatchColumns(schema: StructType, batch: ColumnBatch, url: string): void {
+  if (!Number.isSafeInteger(batch.length) || batch.length < 0) {
+    throw new TypeError(`Cannot write to "${url}": batch length ${batch.length} is not a row count`);
+  }
+  const names = new Set(schema.fields.map((f) => f.name));
+  for (const k of Object.keys(batch.columns)) {
+    if (!names.has(k)) {
+      throw new TypeError(
+        `Cannot write to "${url}": the batch has column "${k}", which is not in the table schema (merge the schema to add it)`,
+      );
     }
   }
 }

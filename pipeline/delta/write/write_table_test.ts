@@ -5,6 +5,7 @@ import { readCommit } from "../log/snapshot.ts";
 import { loadSnapshot } from "../log/snapshot.ts";
 import type { StructType } from "../schema/types.ts";
 import { MemoryStore } from "../storage/memory_store.ts";
+import type { ColumnBatch } from "./column_batch.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
 import { readFileRows } from "./file_rows.ts";
 import { vacuumTable } from "./vacuum_table.ts";
@@ -78,6 +79,69 @@ Deno.test("writeTable() appends, overwrites and partitions with Hive folders", a
   assert.ok(
     removes.every((r) => r.dataChange && r.extendedFileMetadata && r.size! > 0 && r.partitionValues?.day),
   );
+});
+
+/** The rows of `row(id, day)` as a column batch (amount null where `id % 4 === 1`). */
+function batchOf(ids: number[], day: (id: number) => string): ColumnBatch {
+  return {
+    length: ids.length,
+    columns: {
+      id: { values: BigInt64Array.from(ids, BigInt) },
+      amount: {
+        values: BigInt64Array.from(ids, (id) => BigInt(id) * 100n + 50n),
+        valid: Uint8Array.from(ids, (id) => (id % 4 === 1 ? 0 : 1)),
+      },
+      ts: {
+        values: BigInt64Array.from(ids, () => Timestamp.parse("2024-01-01T10:00:00.123456Z").epochMicros),
+      },
+      day: { values: Int32Array.from(ids, (id) => LocalDate.parse(day(id)).days) },
+    },
+  };
+}
+
+Deno.test("writeTable() writes a column batch as it writes the same rows: partitions, file splits, stats", async () => {
+  const ids = Array.from({ length: 23 }, (_, i) => i);
+  const day = (id: number) => (id % 3 === 0 ? "2024-01-01" : "2024-01-02");
+  const rows = ids.map((id) => ({ ...row(id, day(id)), amount: id % 4 === 1 ? null : row(id).amount }));
+  const files = async (store: MemoryStore) =>
+    (await loadSnapshot(store)).files.map((f) => [f.path.replace(/[^/]*$/, ""), f.stats]).sort();
+  const table = { schema, partitionColumns: ["day"] };
+  const [a, b] = [new MemoryStore(), new MemoryStore()];
+  await writeTable(a, rows, { create: table, now, maxRowsPerFile: 4 });
+  const r = await writeTable(b, batchOf(ids, day), { create: table, now, maxRowsPerFile: 4 });
+  assert.equal(r.numOutputRows, 23);
+  assert.equal(r.numAddedFiles, 6); // 8 rows in day=2024-01-01, 15 in day=2024-01-02, at most 4 per file
+  assert.deepEqual(await files(b), await files(a));
+  assert.deepEqual(await allRows(b), rows);
+  // Unpartitioned, one file: the same stats as the rows.
+  const [c, d] = [new MemoryStore(), new MemoryStore()];
+  await writeTable(c, rows, { create: { schema }, now });
+  await writeTable(d, batchOf(ids, day), { create: { schema }, now });
+  assert.deepEqual(await files(d), await files(c));
+});
+
+Deno.test("writeTable() overwrites with a column batch, writes zstd batches and rejects unknown columns", async () => {
+  const store = new MemoryStore();
+  await writeTable(store, [row(1)], { create: { schema }, now });
+  await writeTable(store, batchOf([7, 8], () => "2024-03-01"), { now, mode: "overwrite" });
+  await writeTable(store, batchOf([9], () => "2024-03-02"), { now, compression: "zstd" });
+  const s = await loadSnapshot(store);
+  assert.ok(s.files.some((f) => f.path.endsWith(".zstd.parquet")));
+  assert.deepEqual((await allRows(store)).map((r) => [r.id, r.amount?.toString() ?? null, String(r.day)]), [
+    [7n, "7.50", "2024-03-01"],
+    [8n, "8.50", "2024-03-01"],
+    [9n, null, "2024-03-02"],
+  ]);
+  const extra = batchOf([10], () => "2024-03-03");
+  await assert.rejects(
+    writeTable(store, { length: 1, columns: { ...extra.columns, note: { values: ["x"] } } }, { now }),
+    /the batch has column "note", which is not in the table schema/,
+  );
+  await assert.rejects(
+    writeTable(store, { length: 2, columns: extra.columns }, { now }),
+    /column "id": 1 values for a batch of 2 rows/,
+  );
+  assert.equal((await loadSnapshot(store)).version, 2);
 });
 
 Deno.test("writeTable() skips a streaming batch whose txn version is already committed", async () => {
