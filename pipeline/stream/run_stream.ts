@@ -210,6 +210,13 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
           metrics,
           logger,
           onBatch: (info) => {
+            logger.debug("batch committed", {
+              batch: info.batch,
+              events: info.events,
+              rows: info.rowsOut,
+              ms: Math.round(info.durationMs),
+              replayed: info.replayed,
+            });
             if (info.replayed) replayed++;
             else {
               batches++;

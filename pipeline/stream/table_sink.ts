@@ -9,6 +9,7 @@ import { updateSnapshot } from "../delta/log/update_snapshot.ts";
 import type { ObjectStore } from "../delta/storage/object_store.ts";
 import { CommitConflictError } from "../delta/write/commit_conflict_error.ts";
 import { mergeRows } from "../delta/write/merge_rows.ts";
+import type { RowCache } from "../delta/write/row_cache.ts";
 import type { ParquetCompression } from "../delta/write/parquet_file.ts";
 import { loadSnapshotOrNull } from "../delta/write/run_commit.ts";
 import type { OutputTable, TableDelta } from "./operators/mod.ts";
@@ -25,6 +26,8 @@ export interface TableSinkOptions {
   now?: () => number;
   compression?: ParquetCompression;
   maxRowsPerFile?: number;
+  /** Rows of recent data files, shared by the sinks of one process (see mergeRows). */
+  rowCache?: RowCache;
   /** Called before retrying after a conflict. */
   onConflict?: (error: CommitConflictError, attempt: number) => void;
 }
@@ -61,7 +64,6 @@ export class TableSink {
     return this.#snapshot;
   }
 
-  /** Loads the table's latest snapshot (on first use, and after a conflict). */
   /**
    * Starts loading the table's snapshot in the background, so the first commit does not wait for it (a failed
    * load fails that commit, which then loads again).
@@ -73,6 +75,7 @@ export class TableSink {
     this.#loading = loading;
   }
 
+  /** Loads the table's latest snapshot (on first use, and after a conflict). */
   async reload(): Promise<Snapshot | null> {
     this.#stale = false;
     return this.#snapshot = await loadSnapshotOrNull(this.store);
@@ -129,6 +132,7 @@ export class TableSink {
           now: this.#options.now,
           compression: this.#options.compression,
           maxRowsPerFile: this.#options.maxRowsPerFile,
+          rowCache: this.#options.rowCache,
           beforeCommit,
         });
         this.#snapshot = result.snapshot;

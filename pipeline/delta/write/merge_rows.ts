@@ -16,7 +16,8 @@ import { CommitConflictError } from "./commit_conflict_error.ts";
 import { startChangeDataFiles, startDataFiles } from "./data_files.ts";
 import { addPathToKey } from "./file_rows.ts";
 import { KeyIndex } from "./key_index.ts";
-import { type Rewrite, rewriteFiles } from "./rewrite_files.ts";
+import { type Rewrite, rewriteFiles, rowCacheId } from "./rewrite_files.ts";
+import type { RowCache } from "./row_cache.ts";
 import { loadSnapshotOrNull, runCommit, type WriterOptions } from "./run_commit.ts";
 import { checkColumns, footprint, newTableActions, type NewTableOptions } from "./write_table.ts";
 import { cdfEnabled, checkWritable } from "./writer_protocol.ts";
@@ -46,6 +47,12 @@ export interface MergeRowsOptions extends WriterOptions {
    * the claim's round trip overlaps the merge instead of preceding it.
    */
   beforeCommit?: () => Promise<void>;
+  /**
+   * Rows of recently written and read files (a stream processor keeps one across batches): rewrites take the
+   * rows of cached files instead of fetching and decoding them. Not used when a key column is a float (its
+   * values change when written as 32 bits).
+   */
+  rowCache?: RowCache;
 }
 
 /** What {@linkcode mergeRows} did. */
@@ -183,8 +190,12 @@ async function mergeOnce(
     matched.add(k);
     return { ...row, ...next };
   };
+  const rowCache = options.rowCache &&
+      !options.keyColumns.some((c) => schema.fields.find((f) => f.name === c)?.type === "float")
+    ? options.rowCache
+    : undefined;
   const rw: Rewrite = snapshot
-    ? await rewriteFiles(store, snapshot, candidates, decide, fileOptions, now)
+    ? await rewriteFiles(store, snapshot, candidates, decide, fileOptions, now, rowCache)
     : { ...NOTHING_REWRITTEN, readPaths: new Set(), uploaded: Promise.resolve() };
   const inserts: Row[] = [];
   for (const [k, r] of incoming) if (!matched.has(k)) inserts.push(r);
@@ -193,6 +204,11 @@ async function mergeOnce(
   }
   // Inserts and change files are encoded while the rewritten files upload; all uploads end before the commit.
   const inserted = startDataFiles(store, metadata, schema, inserts, fileOptions);
+  if (rowCache && inserted.actions.length === 1) {
+    // The caller's rows, copied with every column (what decoding the file gives) so later changes to them
+    // cannot reach the cache.
+    rowCache.set(rowCacheId(store, inserted.actions[0].path), inserts.map((r) => fullRow(schema, r)));
+  }
   const changes = [...rw.changes, ...inserts.map((row) => ({ row, type: "insert" as const }))];
   const cdcFiles = cdfEnabled(metadata) && changes.length
     ? startChangeDataFiles(store, metadata, schema, changes, fileOptions)
@@ -280,4 +296,10 @@ async function advance(
   }
   if (version === snapshot.version + 1) return extendSnapshot(snapshot, [{ version, actions, timestamp }]);
   return (await updateSnapshot(store, snapshot)).snapshot;
+}
+
+function fullRow(schema: StructType, row: Row): Row {
+  const full: Row = {};
+  for (const f of schema.fields) full[f.name] = row[f.name] ?? null;
+  return full;
 }

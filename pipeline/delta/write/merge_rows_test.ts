@@ -5,10 +5,12 @@ import { loadSnapshot, readCommit } from "../log/snapshot.ts";
 import { readChanges } from "../read/changes.ts";
 import type { StructType } from "../schema/types.ts";
 import { MemoryStore } from "../storage/memory_store.ts";
+import type { ByteRange, ObjectStore } from "../storage/object_store.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
 import { readFileRows } from "./file_rows.ts";
 import { mergeRows } from "./merge_rows.ts";
 import { optimizeTable } from "./optimize_table.ts";
+import { RowCache } from "./row_cache.ts";
 import { createTable, writeTable } from "./write_table.ts";
 
 const schema: StructType = {
@@ -292,4 +294,46 @@ Deno.test("mergeRows() commits nothing when the batch changes nothing", async ()
   assert.equal(result.version, null);
   assert.equal(result.snapshot, snapshot);
   assert.equal((await loadSnapshot(store)).version, snapshot.version);
+});
+
+Deno.test("mergeRows() with a row cache gives the same table and changes, without reading a file twice", async () => {
+  const plain = new MemoryStore();
+  const cachedStore = new MemoryStore();
+  await table(plain, true);
+  await table(cachedStore, true);
+  const cache = new RowCache(10_000);
+  const reads: string[] = [];
+  const counting: ObjectStore = {
+    url: cachedStore.url,
+    get: (k: string, r?: ByteRange) => {
+      if (!k.startsWith("_delta_log/")) reads.push(k);
+      return cachedStore.get(k, r);
+    },
+    head: (k) => cachedStore.head(k),
+    put: (k, b) => cachedStore.put(k, b),
+    putIfAbsent: (k, b) => cachedStore.putIfAbsent(k, b),
+    delete: (k) => cachedStore.delete(k),
+    list: (p, o) => cachedStore.list(p, o),
+  };
+  // Batches that touch the same files again: updates, inserts with a missing column, deletes, re-inserts.
+  const batches: { upserts: Row[]; deletes: Row[] }[] = [
+    { upserts: [row(5, "five"), row(31, "new")], deletes: [key(7)] },
+    { upserts: [row(5, "again"), { id: 32n, name: "no amount" }], deletes: [key(31)] },
+    { upserts: [row(7, "back"), row(12, "twelve")], deletes: [key(32), key(1)] },
+    { upserts: [{ id: 12n, amount: Decimal.parse("9.5") }], deletes: [] },
+  ];
+  for (const [i, b] of batches.entries()) {
+    await mergeRows(plain, { ...b, keyColumns: ["id"], now });
+    await mergeRows(counting, { ...b, keyColumns: ["id"], now, rowCache: cache });
+    assert.deepEqual(await contents(cachedStore), await contents(plain), `after batch ${i}`);
+  }
+  // Each file is fetched once at most: files it wrote or read before come from the cache.
+  assert.deepEqual(reads, [...new Set(reads)]);
+  assert.equal(reads.length, 2, "the files of ids 1–10 and 11–20 written before the cache existed");
+  const changes = async (s: MemoryStore) =>
+    (await Array.fromAsync(readChanges(s, { fromVersion: 4 }))).flat().map(({ _commit_timestamp: _, ...r }) =>
+      r
+    );
+  assert.deepEqual(await changes(cachedStore), await changes(plain));
+  assert.ok(cache.cells > 0);
 });

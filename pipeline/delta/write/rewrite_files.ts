@@ -11,6 +11,7 @@ import type { Snapshot } from "../log/snapshot.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { type ChangeType, type DataFileOptions, startDataFiles } from "./data_files.ts";
 import { addPathToKey, decodeFileRows } from "./file_rows.ts";
+import type { RowCache } from "./row_cache.ts";
 import { removeFor } from "./write_table.ts";
 
 /** What to do with one existing row: keep it (undefined), delete it (null) or replace it (a new row). */
@@ -33,9 +34,15 @@ export interface Rewrite {
 /** Candidate files fetched ahead of the one being rewritten (their bytes only: rows are decoded one file at a time). */
 const PREFETCH = 8;
 
+/** The id of a data file's rows in a {@linkcode RowCache}. */
+export function rowCacheId(store: ObjectStore, path: string): string {
+  return `${store.url}\n${path}`;
+}
+
 /**
  * Rewrites `candidates` of `snapshot` by `decide`. Returns once every file is decided and the new ones are
- * encoded; their uploads may still run (`uploaded`), and nothing is committed.
+ * encoded; their uploads may still run (`uploaded`), and nothing is committed. With `rowCache`, files found
+ * there are neither fetched nor decoded, and the rows of each file written are put there.
  */
 export async function rewriteFiles(
   store: ObjectStore,
@@ -44,6 +51,7 @@ export async function rewriteFiles(
   decide: (row: Row) => RowDecision,
   options: DataFileOptions,
   deletionTime: number,
+  rowCache?: RowCache,
 ): Promise<Rewrite> {
   const out: Omit<Rewrite, "uploaded"> = {
     removes: [],
@@ -57,8 +65,12 @@ export async function rewriteFiles(
   // Reads run ahead of decoding and uploads behind it, so a rewrite of n files waits for about one round
   // trip each way instead of 2n.
   const fetches: Promise<Uint8Array>[] = [];
+  // A file with a deletion vector keeps its path: only the decoding path knows (and refuses) it.
+  const cached = candidates.map((f) =>
+    f.deletionVector ? undefined : rowCache?.get(rowCacheId(store, f.path))
+  );
   const fetch = (i: number) => {
-    if (i < candidates.length && fetches[i] === undefined) {
+    if (i < candidates.length && fetches[i] === undefined && cached[i] === undefined) {
       fetches[i] = store.get(addPathToKey(candidates[i].path));
       // Observed here so an early failure elsewhere leaves no unhandled rejection; awaited below.
       fetches[i].catch(() => {});
@@ -71,7 +83,7 @@ export async function rewriteFiles(
       const file = candidates[i];
       out.readPaths.add(file.path);
       const key = addPathToKey(file.path);
-      const rows = decodeFileRows(
+      const rows = cached[i] ?? decodeFileRows(
         await fetches[i],
         `${store.url}/${key}`,
         snapshot.schema,
@@ -94,11 +106,20 @@ export async function rewriteFiles(
           out.changes.push({ row, type: "update_preimage" }, { row: d, type: "update_postimage" });
         }
       }
-      if (!changed) continue;
+      const id = rowCacheId(store, file.path);
+      if (!changed) {
+        if (cached[i] === undefined) rowCache?.set(id, rows);
+        continue;
+      }
+      rowCache?.delete(id);
       out.removes.push(removeFor(file, deletionTime, true));
       out.numCopiedRows += kept.length;
       if (kept.length > 0) {
         const pending = startDataFiles(store, snapshot.metadata, snapshot.schema, kept, options);
+        // One file holds the kept rows in order (more when they span partitions or the row limit).
+        if (rowCache && pending.actions.length === 1) {
+          rowCache.set(rowCacheId(store, pending.actions[0].path), kept);
+        }
         out.adds.push(...pending.actions);
         uploads.push(pending.uploaded);
       }
