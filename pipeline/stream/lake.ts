@@ -6,7 +6,7 @@
  */
 import { MemoryStore } from "../delta/storage/memory_store.ts";
 import type { ObjectStore } from "../delta/storage/object_store.ts";
-import { openStore } from "../delta/storage/open_store.ts";
+import { openStore, sharedS3Client } from "../delta/storage/open_store.ts";
 import type { S3Settings } from "../delta/storage/s3_store.ts";
 
 /**
@@ -44,9 +44,14 @@ export function openLake(uri: string, open: (uri: string) => ObjectStore = (u) =
   };
 }
 
-/** `lake` itself when open, else the lake at that URI with these S3 settings. @default "./data/lake" */
+/**
+ * `lake` itself when open, else the lake at that URI with these S3 settings, its folders sharing one S3 client.
+ * @default "./data/lake"
+ */
 export function resolveLake(lake: string | Lake | undefined, s3?: S3Settings): Lake {
-  return typeof lake === "object" ? lake : openLake(lake ?? "./data/lake", (uri) => openStore(uri, { s3 }));
+  if (typeof lake === "object") return lake;
+  const s3Client = sharedS3Client();
+  return openLake(lake ?? "./data/lake", (uri) => openStore(uri, { s3, s3Client }));
 }
 
 /** A lake held in memory (tests, pure pipelines): one MemoryStore per folder, kept for the lake's life. */

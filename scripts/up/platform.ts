@@ -5,7 +5,7 @@
  * @module
  */
 import type { S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
-import { openStore } from "../../pipeline/delta/storage/open_store.ts";
+import { openStore, sharedS3Client } from "../../pipeline/delta/storage/open_store.ts";
 import { createLogger } from "../../pipeline/stream/logger.ts";
 import { runStream, type RunStreamOptions, type StreamReport } from "../../pipeline/stream/run_stream.ts";
 import { type FakerOptions, type FakerReport, runFaker } from "../faker/mod.ts";
@@ -72,7 +72,8 @@ function withCauses(e: unknown): string {
  */
 export async function runPlatform(ctx: UpContext, spec: PlatformSpec): Promise<PlatformReport> {
   const started = ctx.now();
-  const open = spec.s3 ? (uri: string) => openStore(uri, { s3: spec.s3 }) : undefined;
+  const s3Client = sharedS3Client();
+  const open = spec.s3 ? (uri: string) => openStore(uri, { s3: spec.s3, s3Client }) : undefined;
   const reported = new Set<string>();
   let dashboard: DashboardServer;
   try {

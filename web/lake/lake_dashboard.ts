@@ -12,6 +12,7 @@ import {
   openStore,
   readCommit,
   readDataFile,
+  sharedS3Client,
   type Snapshot,
   type TableShape,
   typeToString,
@@ -81,6 +82,7 @@ export class LakeDashboard implements DashboardData {
   readonly #model: DashboardModel;
   readonly #tailers = new Map<string, TableTailer>();
   readonly #opts: ResolvedOptions;
+  readonly #s3Client = sharedS3Client();
   #lastMissingScan = 0;
   #lastTick = 0;
   #ready = false;
@@ -119,7 +121,9 @@ export class LakeDashboard implements DashboardData {
   }
 
   #store(name: string): ObjectStore {
-    return (this.#opts.openStore ?? ((uri: string) => openStore(uri)))(joinUri(this.#opts.lake, name));
+    return (this.#opts.openStore ?? ((uri: string) => openStore(uri, { s3Client: this.#s3Client })))(
+      joinUri(this.#opts.lake, name),
+    );
   }
 
   /** Adds tailers for the planned tables and, for local lakes, any other folder holding a Delta log. */

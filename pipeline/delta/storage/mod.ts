@@ -21,5 +21,5 @@ export {
   S3Store,
   type S3StoreOptions,
 } from "./s3_store.ts";
-export { openStore, type OpenStoreOptions } from "./open_store.ts";
+export { openStore, type OpenStoreOptions, sharedS3Client } from "./open_store.ts";
 export { ensurePutIfAbsent, probePutIfAbsent, PutIfAbsentUnsupportedError } from "./put_if_absent_probe.ts";

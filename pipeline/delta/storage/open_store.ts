@@ -1,6 +1,7 @@
 import { LocalStore } from "./local_store.ts";
 import type { ObjectStore } from "./object_store.ts";
-import { type S3Settings, s3SettingsFromEnv, S3Store } from "./s3_store.ts";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { createS3Client, type S3Settings, s3SettingsFromEnv, S3Store } from "./s3_store.ts";
 
 /** Options for {@linkcode openStore}. */
 export interface OpenStoreOptions {
@@ -8,6 +9,20 @@ export interface OpenStoreOptions {
   s3?: S3Settings;
   /** Base directory for relative local paths. @default Deno.cwd() */
   cwd?: string;
+  /**
+   * The S3 client for these settings, e.g. one shared by every table of a lake (one connection pool, and the
+   * SDK's configuration resolved once). @default a new client per store
+   */
+  s3Client?: (settings: S3Settings) => S3Client;
+}
+
+/**
+ * An `s3Client` option that creates one client on first use and gives it to every store opened with it (the
+ * tables of one lake share the settings).
+ */
+export function sharedS3Client(): (settings: S3Settings) => S3Client {
+  let client: S3Client | undefined;
+  return (settings) => client ??= createS3Client(settings);
 }
 
 /**
@@ -27,7 +42,8 @@ export function openStore(uri: string, options: OpenStoreOptions = {}): ObjectSt
     const bucket = slash < 0 ? rest : rest.slice(0, slash);
     if (bucket === "") throw new TypeError(`Cannot open "${uri}": the S3 URI has no bucket`);
     const prefix = slash < 0 ? "" : rest.slice(slash + 1).replace(/\/+$/, "");
-    return new S3Store({ ...(options.s3 ?? s3SettingsFromEnv()), bucket, prefix });
+    const settings = options.s3 ?? s3SettingsFromEnv();
+    return new S3Store({ ...settings, bucket, prefix }, (options.s3Client ?? createS3Client)(settings));
   }
   if (scheme === "file") {
     const url = new URL(uri);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openStore } from "./open_store.ts";
+import { openStore, sharedS3Client } from "./open_store.ts";
 import { LocalStore } from "./local_store.ts";
 import { S3Store } from "./s3_store.ts";
 
@@ -13,6 +13,18 @@ Deno.test("openStore() opens s3://bucket/prefix as an S3Store rooted at the pref
   const bare = openStore("s3://lake", { s3 });
   assert.equal(bare.url, "s3://lake");
   (bare as S3Store).client.destroy();
+});
+
+Deno.test("openStore() with sharedS3Client() gives every store of a lake one client", () => {
+  const s3Client = sharedS3Client();
+  const orders = openStore("s3://lake/orders", { s3, s3Client }) as S3Store;
+  const items = openStore("s3://lake/order_items", { s3, s3Client }) as S3Store;
+  const apart = openStore("s3://lake/orders", { s3 }) as S3Store;
+  assert.equal(orders.client, items.client);
+  assert.notEqual(apart.client, orders.client);
+  assert.equal(items.url, "s3://lake/order_items");
+  orders.client.destroy();
+  apart.client.destroy();
 });
 
 Deno.test("openStore() opens local paths and file:// URIs as a LocalStore", () => {
