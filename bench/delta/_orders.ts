@@ -6,6 +6,7 @@
  */
 import { Decimal, LocalDate, type Row, Timestamp } from "../../pipeline/value/mod.ts";
 import type { StructType } from "../../pipeline/delta/schema/types.ts";
+import type { ColumnBatch } from "../../pipeline/delta/write/column_batch.ts";
 import { Prng } from "../../pipeline/stream/operators/_prng.ts";
 
 /** Schema of the benchmark table. */
@@ -50,6 +51,46 @@ export function orders(from: number, count: number, seed = 42, tag = "o"): Row[]
     };
   }
   return out;
+}
+
+/**
+ * The rows of {@linkcode orders} as a column batch (one typed array per column, strings as arrays), the form
+ * delta-rs starts from in the baseline (a pyarrow table).
+ */
+export function ordersBatch(from: number, count: number, seed = 42, tag = "o"): ColumnBatch {
+  const rnd = prng(seed + from);
+  const orderId = new BigInt64Array(count);
+  const customerId = new BigInt64Array(count);
+  const status: string[] = new Array(count);
+  const amount = new BigInt64Array(count);
+  const createdAt = new BigInt64Array(count);
+  const orderDate = new Int32Array(count);
+  const quantity = new Int32Array(count);
+  const note: string[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const id = from + i;
+    orderId[i] = BigInt(id);
+    customerId[i] = BigInt(Math.floor(rnd() * 100_000));
+    status[i] = STATUSES[Math.floor(rnd() * 5)];
+    amount[i] = BigInt(Math.floor(rnd() * 1_000_000));
+    createdAt[i] = BASE_US + BigInt(id) * 1_000_003n;
+    orderDate[i] = 19_700 + Math.floor(id / 10_000);
+    quantity[i] = 1 + Math.floor(rnd() * 9);
+    note[i] = `${tag}-${id % 977}`;
+  }
+  return {
+    length: count,
+    columns: {
+      order_id: { values: orderId },
+      customer_id: { values: customerId },
+      status: { values: status },
+      amount: { values: amount },
+      created_at: { values: createdAt },
+      order_date: { values: orderDate },
+      quantity: { values: quantity },
+      note: { values: note },
+    },
+  };
 }
 
 /** Peak resident memory of this process so far (VmHWM), in MiB. */

@@ -187,55 +187,69 @@ function dictionaryColumn(field: StructField, v: DictionaryStrings, nulls: Nulls
   return strings.finish(nulls);
 }
 
+/** Null entries of an array column, on top of its validity bytes (copied on the first null entry). */
+class NullEntries {
+  cleared: Uint8Array | undefined;
+  count = 0;
+
+  constructor(readonly field: StructField, readonly nulls: Nulls) {}
+
+  add(row: number): void {
+    if (!this.field.nullable) throw nullError(this.field, row);
+    const valid = this.nulls.defined;
+    this.cleared ??= valid ? valid.slice() : new Uint8Array(this.nulls.rows).fill(1);
+    this.cleared[row] = 0;
+    this.count++;
+  }
+
+  /** The column's nulls: from its validity and its null entries. */
+  all(): Nulls {
+    const { rows, nullCount, defined } = this.nulls;
+    return { rows, nullCount: nullCount + this.count, defined: this.cleared ?? defined };
+  }
+}
+
 /** Columns given as arrays of values (strings, binaries, wide decimals): null entries are nulls too. */
 function arrayColumn(field: StructField, vector: ColumnVector, rows: number, nulls: Nulls): PrimitiveColumn {
   const values = vector.values as readonly unknown[];
   const valid = nulls.defined;
-  let cleared: Uint8Array | undefined;
-  let nullCount = nulls.nullCount;
-  // Null entries where `valid` says there is a value: cleared in a copy of the validity.
-  for (let r = 0; r < rows; r++) {
-    if ((!valid || valid[r]) && values[r] == null) {
-      if (!field.nullable) throw nullError(field, r);
-      cleared ??= valid ? valid.slice() : new Uint8Array(rows).fill(1);
-      cleared[r] = 0;
-      nullCount++;
-    }
-  }
-  const all: Nulls = { rows, nullCount, defined: nullCount > 0 ? cleared ?? valid : undefined };
-  const count = rows - nullCount;
-  const d = all.defined;
+  const entries = new NullEntries(field, nulls);
+  const capacity = rows - nulls.nullCount;
   switch (field.type) {
     case "string": {
-      const strings = new StringValues(field, count);
+      const strings = new StringValues(field, capacity);
       for (let r = 0; r < rows; r++) {
-        if (d && !d[r]) continue;
+        if (valid && !valid[r]) continue;
         const s = values[r];
-        if (typeof s !== "string") throw valueError(field.name, r, "a string", s);
-        strings.add(s);
+        if (typeof s === "string") strings.add(s);
+        else if (s == null) entries.add(r);
+        else throw valueError(field.name, r, "a string", s);
       }
-      return strings.finish(all);
+      return strings.finish(entries.all());
     }
     case "binary": {
-      const bytes = new BinaryValues(field, count);
+      const bytes = new BinaryValues(field, capacity);
       for (let r = 0; r < rows; r++) {
-        if (d && !d[r]) continue;
+        if (valid && !valid[r]) continue;
         const b = values[r];
-        if (!(b instanceof Uint8Array)) throw valueError(field.name, r, "a Uint8Array for binary", b);
-        bytes.add(b);
+        if (b instanceof Uint8Array) bytes.add(b);
+        else if (b == null) entries.add(r);
+        else throw valueError(field.name, r, "a Uint8Array for binary", b);
       }
-      return bytes.finish(all);
+      return bytes.finish(entries.all());
     }
   }
   const dec = decimalParts(field.type as DataType)!;
   const limit = 10n ** BigInt(dec.precision);
   const unscaled: bigint[] = [];
   for (let r = 0; r < rows; r++) {
-    if (d && !d[r]) continue;
+    if (valid && !valid[r]) continue;
     const u = values[r];
-    if (typeof u !== "bigint") throw valueError(field.name, r, `an unscaled bigint for ${field.type}`, u);
-    if (u >= limit || u <= -limit) throw decimalRangeError(field, r, u, dec.scale);
-    unscaled.push(u);
+    if (typeof u === "bigint") {
+      if (u >= limit || u <= -limit) throw decimalRangeError(field, r, u, dec.scale);
+      unscaled.push(u);
+    } else if (u == null) entries.add(r);
+    else throw valueError(field.name, r, `an unscaled bigint for ${field.type}`, u);
   }
-  return wideDecimalColumn(field, all, unscaled);
+  return wideDecimalColumn(field, entries.all(), unscaled);
 }

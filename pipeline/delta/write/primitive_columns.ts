@@ -416,13 +416,30 @@ const encoder = new TextEncoder();
 const HIGH_UNITS = /[\ud800-\uffff]/;
 
 /**
+ * A 32-bit hash of a string's UTF-16 units, two per step. The dictionaries hash strings themselves: a Map
+ * hashes each fresh (not yet hashed) string in the runtime, which measured ~100 ns per value against ~30 here.
+ */
+function stringHash(v: string): number {
+  const len = v.length;
+  let h = 0x811c9dc5 ^ len;
+  let j = 0;
+  for (; j + 1 < len; j += 2) h = Math.imul(h ^ (v.charCodeAt(j) | (v.charCodeAt(j + 1) << 16)), 0x01000193);
+  if (j < len) h = Math.imul(h ^ v.charCodeAt(j), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+/**
  * The non-null values of a string column, added in row order: dictionary-encoded while the distinct values
  * stay few enough, else PLAIN (the values seen so far are then taken back from the dictionary).
  */
 export class StringValues {
   indices: Int32Array | undefined;
-  codes = new Map<string, number>();
   distinct: string[] = [];
+  /** Open-addressing table (linear probing) of dictionary index + 1, 0 for a free slot; at most half full. */
+  slots = new Int32Array(1024);
+  /** Hash of each distinct value. */
+  hashes = new Int32Array(512);
   dictChars = 0;
   /** Set once the dictionary is abandoned. */
   values: string[] | undefined;
@@ -441,28 +458,49 @@ export class StringValues {
   add(v: string): number {
     const indices = this.indices;
     if (indices) {
-      const code = this.codes.get(v);
-      if (code !== undefined) {
-        indices[this.k++] = code;
-        return code;
+      const h = stringHash(v);
+      const { slots, hashes, distinct } = this;
+      const mask = slots.length - 1;
+      let slot = h & mask;
+      for (let c = slots[slot]; c !== 0; c = slots[slot]) {
+        if (hashes[c - 1] === h && distinct[c - 1] === v) {
+          indices[this.k++] = c - 1;
+          return c - 1;
+        }
+        slot = (slot + 1) & mask;
       }
       this.dictChars += v.length;
-      if (this.distinct.length < DICT_MAX_VALUES && this.dictChars * 3 <= DICT_MAX_BYTES) {
-        const next = this.distinct.length;
-        this.codes.set(v, next);
+      if (distinct.length < DICT_MAX_VALUES && this.dictChars * 3 <= DICT_MAX_BYTES) {
+        const next = distinct.length;
+        distinct.push(v);
+        slots[slot] = next + 1;
+        if (next === hashes.length) this.hashes = grow32(hashes, 2 * next);
+        this.hashes[next] = h;
+        if (2 * distinct.length > slots.length) this.rehash();
         indices[this.k++] = next;
-        this.distinct.push(v);
         return next;
       }
       const values: string[] = new Array(this.k);
-      for (let j = 0; j < this.k; j++) values[j] = this.distinct[indices[j]];
+      for (let j = 0; j < this.k; j++) values[j] = distinct[indices[j]];
       this.values = values;
       this.indices = undefined;
-      this.codes.clear();
+      this.slots = this.hashes = new Int32Array(0);
     }
     this.values!.push(v);
     this.k++;
     return -1;
+  }
+
+  /** Doubles the table. */
+  private rehash(): void {
+    const slots = new Int32Array(2 * this.slots.length);
+    const mask = slots.length - 1;
+    for (let c = 0; c < this.distinct.length; c++) {
+      let slot = this.hashes[c] & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = c + 1;
+    }
+    this.slots = slots;
   }
 
   /** Adds the value whose dictionary index {@linkcode StringValues.add} returned (while still a dictionary). */
@@ -539,6 +577,12 @@ function plainStrings(values: readonly string[], count: number): { plain: Uint8A
     ends[i] = used;
   }
   return { plain: data.subarray(0, used), ends };
+}
+
+function grow32(data: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(size);
+  next.set(data);
+  return next;
 }
 
 function grow(data: Uint8Array, need: number): Uint8Array {
