@@ -62,6 +62,19 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** `promise`, or a rejection with `signal`'s reason once it aborts. */
+function abortable(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    });
+  });
+}
+
 /**
  * The consumer of one shard, kept across the shard's runs: ownership = holding its partitions; the engine of a
  * run opens it at its checkpoint, and until then the consumer waits (heartbeating) before reading them.
@@ -92,10 +105,11 @@ class ShardConsumer {
       sessionTimeoutMs: spec.sessionTimeoutMs,
       clientId: `lakestream-${shardJob(job, shard)}`,
       partitionAssigners: [shardAssigner(instance, shard, topics)],
-      // Partitions are read only once this instance's run of the shard said where they resume.
-      onAssign: async (partitions) => {
+      // Partitions are read only once this instance's run of the shard said where they resume; the wait ends
+      // with the assignment (a rebalance or restart asks again).
+      onAssign: async (partitions, signal) => {
         log("partitions assigned, waiting for the run to open", { partitions });
-        await this.#opened.promise;
+        await abortable(this.#opened.promise, signal);
         log("partitions resume", { partitions });
         return {};
       },

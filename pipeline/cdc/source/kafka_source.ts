@@ -9,6 +9,9 @@
  *   partitions, the source asks the caller where each one resumes (`onAssign`, where the caller fences older
  *   writers) and seeks there; a batch fetched from another offset is dropped. `commit()` also commits the
  *   offsets to Kafka, for monitoring only.
+ * - The question to the caller ends with its assignment: a rebalance, a restart or `close()` aborts its signal
+ *   and stops waiting. kafkajs' disconnect waits for the batch handler, and a handler that kept waiting (and
+ *   heartbeating) for a caller that was itself waiting on that disconnect held its partitions forever.
  * - Backpressure: kafkajs' fetch loop waits while more than `maxBuffered` records are waiting to be pulled.
  * - A consumer that crashes for good is rebuilt with backoff and resumes from what was handed out.
  *
@@ -42,9 +45,10 @@ export interface KafkaSourceOptions {
   /**
    * Called with the partitions the group assigned to this member (`"<topic>/<partition>"`) before any of them
    * is read; returns where each resumes (next offset). The caller fences writers of partitions it takes over
-   * here, and may take its time: the member keeps heartbeating meanwhile.
+   * here, and may take its time: the member keeps heartbeating meanwhile. `signal` aborts when this assignment
+   * is over (a rebalance, the consumer restarting or closing): stop waiting then, the answer is not used.
    */
-  onAssign?: (partitions: string[]) => Promise<SourceCheckpoint> | SourceCheckpoint;
+  onAssign?: (partitions: string[], signal: AbortSignal) => Promise<SourceCheckpoint> | SourceCheckpoint;
   /** How the group splits partitions among its members (all members must agree). @default kafkajs' round robin */
   partitionAssigners?: PartitionAssigner[];
   /** Captured tables for name mapping and keys. @default ECOMMERCE_TABLES */
@@ -134,7 +138,12 @@ export class KafkaSource implements ChangeSource {
   /** Topics with the prefix that existed when the current consumer subscribed. */
   #topics = new Set<string>();
   #topicsCheckedAt = 0;
-  #admin: Admin | null = null;
+  #admin: Promise<Admin> | null = null;
+  /**
+   * The current assignment: aborted when it ends (rebalance, stop, close), which ends a pending `onAssign` and
+   * any settling for it. `resumeFrom` starts a new one too (positions settled before it are void).
+   */
+  #assignment = new AbortController();
   /** Where reading resumes before anything was handed out (`from`, or what `resumeFrom` said). */
   #from: SourceCheckpoint;
   readonly stats: KafkaSourceStats = {
@@ -188,7 +197,11 @@ export class KafkaSource implements ChangeSource {
       heartbeatInterval: Math.min(3000, Math.floor((this.#options.sessionTimeoutMs ?? 30_000) / 3)),
     });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      // A consumer being stopped may still rejoin once (kafkajs rejoins on a rebalance before it leaves): what
+      // it was given is not this source's.
+      if (this.#consumer !== consumer) return;
       this.stats.rebalances++;
+      this.#newAssignment();
       const assigned = new Set<string>();
       for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
         for (const p of partitions as number[]) assigned.add(streamId(topic, p));
@@ -222,13 +235,21 @@ export class KafkaSource implements ChangeSource {
     return (await (await this.#adminClient()).listTopics()).filter((t) => t.startsWith(prefix));
   }
 
-  async #adminClient(): Promise<Admin> {
+  /** One admin client, connected on first use (concurrent first uses share it). */
+  #adminClient(): Promise<Admin> {
     if (this.#admin === null) {
       const admin = this.#kafka.admin();
-      await admin.connect();
-      this.#admin = admin;
+      this.#admin = admin.connect().then(() => admin);
+      // A failed connect is not kept: the next use tries again.
+      this.#admin.catch(() => this.#admin = null);
     }
     return this.#admin;
+  }
+
+  /** Ends the current assignment (its pending `onAssign` and settling) and starts the next. */
+  #newAssignment(): void {
+    this.#assignment.abort(new Error("Kafka partition assignment ended"));
+    this.#assignment = new AbortController();
   }
 
   /** Whether a topic with the prefix appeared since the consumer subscribed (checked every topicRefreshMs). */
@@ -246,12 +267,14 @@ export class KafkaSource implements ChangeSource {
 
   /**
    * Settles where the unsettled partitions of this assignment resume (`stream` among them): asks the caller once
-   * per assignment, then the earliest offset for those nobody gave a position.
+   * per assignment, then the earliest offset for those nobody gave a position. Rejects with the signal's reason
+   * when the assignment ended meanwhile (nothing settled then).
    */
-  async #settle(stream: string): Promise<string | null> {
+  async #settle(stream: string, signal: AbortSignal): Promise<string | null> {
     const unsettled = [...this.#assigned].filter((s) => !this.#settled.has(s));
     if (!unsettled.includes(stream)) unsettled.push(stream);
-    const given = this.#options.onAssign ? await this.#options.onAssign(unsettled) : {};
+    const given = this.#options.onAssign ? await this.#options.onAssign(unsettled, signal) : {};
+    signal.throwIfAborted();
     for (const s of unsettled) {
       const offset = given[s] ?? this.#positions.get(s);
       if (offset !== undefined) this.#positions.set(s, offset);
@@ -260,7 +283,9 @@ export class KafkaSource implements ChangeSource {
     // one: those are for monitoring and may come from another job that used the same group.
     const unknown = new Set(unsettled.filter((s) => !this.#positions.has(s)));
     for (const topic of new Set([...unknown].map((s) => parseStream(s).topic))) {
-      for (const p of await (await this.#adminClient()).fetchTopicOffsets(topic)) {
+      const offsets = await (await this.#adminClient()).fetchTopicOffsets(topic);
+      signal.throwIfAborted();
+      for (const p of offsets) {
         const s = streamId(topic, p.partition);
         if (unknown.has(s)) this.#positions.set(s, p.low);
       }
@@ -275,15 +300,26 @@ export class KafkaSource implements ChangeSource {
     let expected: string | null;
     if (this.#settled.has(stream)) expected = this.#positions.get(stream) ?? null;
     else {
-      const settling = this.#settle(stream);
-      // The caller may take long to say where to resume (it recovers its job first): stay in the group meanwhile.
+      const signal = this.#assignment.signal;
+      const settling = this.#settle(stream, signal);
+      // The caller may take long to say where to resume (it recovers its job first): stay in the group meanwhile,
+      // but only while this consumer runs: kafkajs' stop waits for this handler (see #stop).
       let settled = false;
       settling.then(() => settled = true, () => settled = true);
       while (!settled) {
         await Promise.race([settling, sleep(1000)]);
-        if (!settled) await heartbeat();
+        if (settled) break;
+        // Stopping (kafkajs sets this before waiting for the handler): leave the question to the next assignment.
+        if (!isRunning()) return;
+        await heartbeat();
       }
-      expected = await settling;
+      try {
+        expected = await settling;
+      } catch (e) {
+        // The assignment ended while it was being settled: its batches are not read (the next one settles again).
+        if (signal.aborted) return;
+        throw e;
+      }
       if (!isRunning() || isStale()) return;
     }
     const first = batch.messages[0]?.offset;
@@ -385,6 +421,8 @@ export class KafkaSource implements ChangeSource {
    */
   resumeFrom(from: SourceCheckpoint | null): void {
     for (const stream of Object.keys(from ?? {})) parseStream(stream);
+    // Positions settled (or being settled) for the old starting point are void: the next batch settles again.
+    this.#newAssignment();
     this.#from = from ?? {};
     this.#handedOut.clear();
     this.#buffer = [];
@@ -482,6 +520,8 @@ export class KafkaSource implements ChangeSource {
   async #stop(): Promise<void> {
     const c = this.#consumer;
     this.#consumer = null;
+    // Before disconnecting: kafkajs' disconnect waits for a batch handler that may be waiting for the caller.
+    this.#newAssignment();
     this.#assigned.clear();
     this.#settled.clear();
     if (c !== null) {
@@ -499,6 +539,6 @@ export class KafkaSource implements ChangeSource {
     await this.#stop();
     const admin = this.#admin;
     this.#admin = null;
-    await admin?.disconnect();
+    await (await admin?.catch(() => null))?.disconnect();
   }
 }
