@@ -51,12 +51,11 @@ function writeBitPacked(
   const groups = Math.ceil((to - from) / 8);
   out.varint(groups * 2 + 1);
   if (bitWidth === 0) return;
-  const bytes = groups * bitWidth;
-  const start = out.length;
   // Reserve the run, then fill it bit by bit (bits stay below 8 + 24, so 32-bit integers suffice).
-  out.write(new Uint8Array(bytes));
+  const bytes = groups * bitWidth;
+  let o = out.reserve(bytes);
+  const end = o + bytes;
   const buf = out.bytes;
-  let o = start;
   let acc = 0;
   let bits = 0;
   for (let k = from; k < to; k++) {
@@ -68,7 +67,9 @@ function writeBitPacked(
       bits -= 8;
     }
   }
-  if (bits > 0) buf[o] = acc & 0xff;
+  if (bits > 0) buf[o++] = acc & 0xff;
+  // The last group's padding (the buffer may hold old bytes there).
+  while (o < end) buf[o++] = 0;
 }
 
 /** Bits needed for values up to `max` (0 for 0). */

@@ -21,6 +21,14 @@ export class ByteSink {
     this.bytes = next;
   }
 
+  /** Makes room for `n` more bytes and counts them as written; returns where they start (to be filled in). */
+  reserve(n: number): number {
+    this.#room(n);
+    const at = this.length;
+    this.length += n;
+    return at;
+  }
+
   byte(b: number): void {
     this.#room(1);
     this.bytes[this.length++] = b;
