@@ -48,7 +48,7 @@ function writeBitPacked(
   bitWidth: number,
   out: ByteSink,
 ): void {
-  const groups = Math.ceil((to - from) / 8);
+  const groups = (to - from + 7) >> 3;
   out.varint(groups * 2 + 1);
   if (bitWidth === 0) return;
   // Reserve the run, then fill it bit by bit (bits stay below 8 + 24, so 32-bit integers suffice).
@@ -69,7 +69,7 @@ function writeBitPacked(
   }
   if (bits > 0) buf[o++] = acc & 0xff;
   // The last group's padding (the buffer may hold old bytes there).
-  while (o < end) buf[o++] = 0;
+  buf.fill(0, o, end);
 }
 
 /** Bits needed for values up to `max` (0 for 0). */

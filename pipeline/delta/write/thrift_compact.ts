@@ -43,6 +43,10 @@ export class ByteSink {
   /** Unsigned varint of a non-negative integer below 2^53. */
   varint(n: number): void {
     this.#room(8);
+    if (n < 0x80) {
+      this.bytes[this.length++] = n;
+      return;
+    }
     while (n >= 0x80) {
       this.bytes[this.length++] = (n % 0x80) | 0x80;
       n = Math.floor(n / 0x80);
