@@ -82,6 +82,8 @@ function abortable(promise: Promise<void>, signal: AbortSignal): Promise<void> {
 class ShardConsumer {
   readonly source: KafkaSource;
   #opened = deferred();
+  /** This instance runs the shard: from taking its partitions until it lost them or stopped. */
+  #holding = false;
   readonly #idleMs: number;
   readonly #log: (msg: string, fields?: Record<string, unknown>) => void;
 
@@ -104,7 +106,7 @@ class ShardConsumer {
       topicPrefix: spec.topicPrefix ?? "lakestream",
       sessionTimeoutMs: spec.sessionTimeoutMs,
       clientId: `lakestream-${shardJob(job, shard)}`,
-      partitionAssigners: [shardAssigner(instance, shard, topics)],
+      partitionAssigners: [shardAssigner(instance, shard, topics, () => this.#holding)],
       // Partitions are read only once this instance's run of the shard said where they resume; the wait ends
       // with the assignment (a rebalance or restart asks again).
       onAssign: async (partitions, signal) => {
@@ -151,6 +153,7 @@ class ShardConsumer {
             throw e;
           }
         }
+        this.#holding = true;
         return true;
       },
       hold: async (lost, done) => {
@@ -162,11 +165,17 @@ class ShardConsumer {
           if (now !== seen) this.#log("assignment changed", { partitions: source.assigned });
           seen = now;
           if (source.assigned.length > 0) heldAt = performance.now();
-          else if (performance.now() - heldAt >= LOSS_GRACE_MS) return lost.abort();
+          else if (performance.now() - heldAt >= LOSS_GRACE_MS) {
+            this.#holding = false;
+            return lost.abort();
+          }
           await delay(100, stop);
         }
       },
-      release: () => Promise.resolve(),
+      release: () => {
+        this.#holding = false;
+        return Promise.resolve();
+      },
       describe: () => ({ shard, partitions: source.assigned.length }),
     };
   }

@@ -2,7 +2,9 @@
  * A kafkajs partition assigner that hands out whole shards: every instance of a sharded job runs one consumer
  * per shard in the job's group, all subscribed to every topic of the prefix; the group leader gives all
  * partitions of a shard's topics to the consumer of that shard on the instance {@linkcode assignShards} picks,
- * and nothing to the others. Every member carries `{instance, shard}` in its subscription's user data.
+ * and nothing to the others. Every member carries `{instance, shard, holds}` in its subscription's user data
+ * (sent again at every rebalance), `holds` saying that the instance runs the shard now: among equally good
+ * choices the shard stays where it runs.
  *
  * @module
  */
@@ -15,6 +17,8 @@ export interface ShardMember {
   memberId: string;
   instance: string;
   shard: string;
+  /** Whether its instance runs the shard now (when it joined this rebalance). @default false */
+  holds?: boolean;
 }
 
 /** How topics and shards relate, the same on every instance. */
@@ -44,10 +48,12 @@ export function assignShardTopics(
     name,
     weight: plan.weights.get(name) ?? 1,
   }));
+  const holding = new Set(members.filter((m) => m.holds).map((m) => JSON.stringify([m.instance, m.shard])));
   const owners = assignShards(
     shards,
     members.map((m) => m.instance),
     (instance, shard) => byMember.has(JSON.stringify([instance, shard])),
+    (instance, shard) => holding.has(JSON.stringify([instance, shard])),
   );
   const out = new Map<string, Record<string, number[]>>(members.map((m) => [m.memberId, {}]));
   for (const { topic, partitions } of topics) {
@@ -60,9 +66,16 @@ export function assignShardTopics(
   return out;
 }
 
-/** The assigner of the consumer that runs `shard` on `instance`. */
-export function shardAssigner(instance: string, shard: string, plan: ShardTopics): PartitionAssigner {
-  const userData = Buffer.from(JSON.stringify({ instance, shard }));
+/**
+ * The assigner of the consumer that runs `shard` on `instance`; `holds` tells, at each rebalance, whether this
+ * instance runs the shard now.
+ */
+export function shardAssigner(
+  instance: string,
+  shard: string,
+  plan: ShardTopics,
+  holds: () => boolean = () => false,
+): PartitionAssigner {
   return ({ cluster }) => ({
     name: "LakestreamShardAssigner",
     version: 1,
@@ -73,7 +86,7 @@ export function shardAssigner(instance: string, shard: string, plan: ShardTopics
         try {
           const v = JSON.parse(data?.toString() ?? "null");
           if (typeof v?.instance === "string" && typeof v?.shard === "string") {
-            known.push({ memberId, instance: v.instance, shard: v.shard });
+            known.push({ memberId, instance: v.instance, shard: v.shard, holds: v.holds === true });
           }
         } catch {
           // A member of another program in the group gets nothing; it is not ours to feed.
@@ -96,6 +109,7 @@ export function shardAssigner(instance: string, shard: string, plan: ShardTopics
       );
     },
     protocol({ topics }) {
+      const userData = Buffer.from(JSON.stringify({ instance, shard, holds: holds() }));
       return {
         name: "LakestreamShardAssigner",
         metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData }),

@@ -55,3 +55,23 @@ Deno.test("assignShardTopics() moves a shard to the instance that still has a me
   assert.deepEqual(out.get("m2"), {});
   assert.deepEqual(out.get("m1"), { "p.public.reviews": [0, 1] });
 });
+
+Deno.test("assignShardTopics() leaves the sales shard with the instance that runs it when another joins", () => {
+  const members = ["a", "b"].flatMap((instance) =>
+    ["sales", "customers_scd2", "reviews"].map((shard) => ({
+      memberId: `${shard}-${instance}`,
+      instance,
+      shard,
+      holds: instance === "b",
+    }))
+  );
+  const out = assignShardTopics(members, topics, plan);
+  assert.deepEqual(Object.keys(out.get("sales-b")!).sort(), [
+    "p.public.orderitems",
+    "p.public.orders",
+    "p.public.unknown",
+  ]);
+  assert.deepEqual(out.get("sales-a"), {});
+  assert.deepEqual(out.get("customers_scd2-a"), { "p.public.customers": [0, 1] });
+  assert.deepEqual(out.get("reviews-a"), { "p.public.reviews": [0, 1] });
+});

@@ -63,14 +63,17 @@ export function heaviestFirst(a: Pick<Shard, "name" | "weight">, b: Pick<Shard, 
 }
 
 /**
- * Which instance runs each shard: heaviest shards first, each to the least loaded instance (ties to the first
- * in sorted order), so every instance computes the same answer from the same member list. A shard no listed
- * instance can run (`canRun`) is left out.
+ * Which instance runs each shard: heaviest shards first, each to the least loaded instance, so every instance
+ * computes the same answer from the same member list. Ties go to an instance that runs the shard now
+ * (`holds`), then to the first in sorted order: a shard moves only when the balance needs it, not because an
+ * instance that sorts first joined (each move costs a recovery from the WAL and stalls the shard meanwhile).
+ * A shard no listed instance can run (`canRun`) is left out.
  */
 export function assignShards(
   shards: readonly Pick<Shard, "name" | "weight">[],
   instances: readonly string[],
   canRun: (instance: string, shard: string) => boolean = () => true,
+  holds: (instance: string, shard: string) => boolean = () => false,
 ): Map<string, string> {
   const sorted = [...new Set(instances)].sort();
   const load = new Map(sorted.map((i) => [i, 0]));
@@ -79,7 +82,11 @@ export function assignShards(
   for (const shard of order) {
     let best: string | null = null;
     for (const i of sorted) {
-      if (canRun(i, shard.name) && (best === null || load.get(i)! < load.get(best)!)) best = i;
+      if (!canRun(i, shard.name)) continue;
+      if (
+        best === null || load.get(i)! < load.get(best)! ||
+        (load.get(i) === load.get(best) && holds(i, shard.name) && !holds(best, shard.name))
+      ) best = i;
     }
     if (best === null) continue;
     owner.set(shard.name, best);

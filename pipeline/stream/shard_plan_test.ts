@@ -50,3 +50,20 @@ Deno.test("assignShards() leaves a shard to instances that can run it", () => {
   assert.equal(owner.get("sales"), "old");
   assert.equal(assignShards([{ name: "x", weight: 1 }], ["old"], (_, s) => s !== "x").size, 0);
 });
+
+Deno.test("assignShards() keeps a shard where it runs on a tie and moves it only for the balance", () => {
+  const shards = [{ name: "sales", weight: 12 }, { name: "x", weight: 1 }, { name: "y", weight: 1 }];
+  // i2 ran everything alone; i1 (first in sorted order) joins: sales stays, the small ones go to i1.
+  const joined = assignShards(shards, ["i1", "i2"], undefined, (i) => i === "i2");
+  assert.deepEqual(Object.fromEntries(joined), { sales: "i2", x: "i1", y: "i1" });
+  // Without holders the first in sorted order gets the heaviest shard.
+  assert.equal(assignShards(shards, ["i1", "i2"]).get("sales"), "i1");
+  // Holding does not beat a lower load.
+  const uneven = assignShards(
+    [{ name: "a", weight: 5 }, { name: "b", weight: 4 }, { name: "c", weight: 1 }],
+    ["i1", "i2"],
+    undefined,
+    (i, s) => i === "i1" && s === "b",
+  );
+  assert.deepEqual(Object.fromEntries(uneven), { a: "i1", b: "i2", c: "i2" });
+});
