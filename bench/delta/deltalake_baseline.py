@@ -1,8 +1,9 @@
 """Python `deltalake` baseline for bench/delta: the same orders table shape, timed the same way.
 
-  append <dir> <rows>            time write_deltalake of <rows> rows (generation not timed)
+  append <dir> <rows> [writes]   time write_deltalake of <rows> rows to <writes> (default 2) new tables
+                                 <dir>-<i>, one after the other (generation not timed)
   open <dir>                     time DeltaTable(dir) (snapshot open), median of 5
-Prints one JSON object: seconds, rows_per_s / ms, peak_rss_mib.
+Prints one JSON object: writes (seconds, cpu_seconds of each) / ms, peak_rss_mib.
 """
 import decimal
 import json
@@ -40,14 +41,18 @@ if __name__ == "__main__":
     cmd, path = sys.argv[1], sys.argv[2]
     if cmd == "append":
         n = int(sys.argv[3])
-        data = orders(n)
-        r0 = resource.getrusage(resource.RUSAGE_SELF)
-        t = time.perf_counter()
-        write_deltalake(path, data, mode="append")
-        s = time.perf_counter() - t
-        r1 = resource.getrusage(resource.RUSAGE_SELF)
-        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-        print(json.dumps({"seconds": s, "cpu_seconds": cpu, "rows_per_s": n / s, "peak_rss_mib": peak()}))
+        writes = []
+        for i in range(int(sys.argv[4]) if len(sys.argv) > 4 else 2):
+            data = orders(n)
+            r0 = resource.getrusage(resource.RUSAGE_SELF)
+            t = time.perf_counter()
+            write_deltalake(f"{path}-{i}", data, mode="append")
+            s = time.perf_counter() - t
+            r1 = resource.getrusage(resource.RUSAGE_SELF)
+            cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+            writes.append({"seconds": s, "cpu_seconds": cpu})
+            del data
+        print(json.dumps({"writes": writes, "peak_rss_mib": peak()}))
     elif cmd == "open":
         times = []
         for _ in range(5):
