@@ -21,7 +21,7 @@
 import { writeCheckpoint } from "../delta/write/checkpoint_write.ts";
 import { CommitConflictError } from "../delta/write/commit_conflict_error.ts";
 import { cleanupExpiredLogs } from "../delta/write/log_cleanup.ts";
-import { optimizeTable } from "../delta/write/optimize_table.ts";
+import { optimizeTable, planBins } from "../delta/write/optimize_table.ts";
 import { expiredLogCleanupEnabled } from "../delta/write/table_properties.ts";
 import { vacuumTable } from "../delta/write/vacuum_table.ts";
 import { type Logger, silentLogger } from "./logger.ts";
@@ -35,7 +35,10 @@ export interface LakeHealthOptions {
   checkpointEvery?: number;
   /** Compact a table once it has this many small files. @default 16 */
   compactMinFiles?: number;
-  /** Files below this size are small; compaction writes files of about this size. @default 32 MiB */
+  /**
+   * Files below this size (and below their sink's rows per file) are small; compaction writes files of about
+   * this size, of at most that many rows. @default 32 MiB
+   */
   compactTargetBytes?: number;
   /** VACUUM each table this often, in ms; 0 never. @default 24 hours */
   vacuumEveryMs?: number;
@@ -162,11 +165,13 @@ export class LakeHealth {
     const snapshot = sink.snapshot;
     if (!snapshot) return null;
     const target = this.#o.compactTargetBytes ?? 32 * 2 ** 20;
+    // Small: below the target size and the sink's rows per file, and with another small file to join.
     let small = 0;
-    for (const f of snapshot.files) if (f.size < target) small++;
+    for (const bin of planBins(snapshot.files, target, sink.maxRowsPerFile)) small += bin.length;
     if (small < (this.#o.compactMinFiles ?? 16)) return null;
     const r = await optimizeTable(sink.store, {
       targetSizeBytes: target,
+      maxRowsPerFile: sink.maxRowsPerFile,
       checkpointInterval: 0,
       now: this.#now,
     });

@@ -210,12 +210,17 @@ export async function runStream(options: RunStreamOptions, signal?: AbortSignal)
           metrics,
           logger,
           onBatch: (info) => {
+            const memory = Deno.memoryUsage();
             logger.debug("batch committed", {
               batch: info.batch,
               events: info.events,
               rows: info.rowsOut,
               ms: Math.round(info.durationMs),
               replayed: info.replayed,
+              rssMB: Math.round(memory.rss / 2 ** 20),
+              heapMB: Math.round(memory.heapUsed / 2 ** 20),
+              heapTotalMB: Math.round(memory.heapTotal / 2 ** 20),
+              externalMB: Math.round(memory.external / 2 ** 20),
             });
             if (info.replayed) replayed++;
             else {

@@ -114,6 +114,11 @@ export interface EngineOptions {
    * cached file neither fetches nor decodes it. 0 turns it off. @default 1,000,000 (some 30–60 MB)
    */
   rowCacheCells?: number;
+  /**
+   * Rows per data file at most, also for compaction: a copy-on-write rewrite decodes one file at a time, so this
+   * bounds its memory, and smaller files let a batch that touches few keys rewrite less. @default 100,000
+   */
+  maxRowsPerFile?: number;
   /** Latency budget of a batch from its first record. @default 200 */
   maxBatchMs?: number;
   /** How long one pull waits for a first record before the engine reports idle. @default 500 */
@@ -248,6 +253,7 @@ export class StreamEngine {
             now: this.#now,
             compression: o.compression,
             rowCache,
+            maxRowsPerFile: o.maxRowsPerFile ?? 100_000,
             onConflict: (e, attempt) => {
               this.metrics.conflicts.inc({ table: table.name });
               this.#logger.warn("commit conflict, retrying on a fresh snapshot", {

@@ -59,6 +59,11 @@ export class TableSink {
     this.#options = options;
   }
 
+  /** Rows per data file at most (undefined: the writer's default). */
+  get maxRowsPerFile(): number | undefined {
+    return this.#options.maxRowsPerFile;
+  }
+
   /** The latest snapshot this sink knows (undefined before the first use, null when the table is missing). */
   get snapshot(): Snapshot | null | undefined {
     return this.#snapshot;

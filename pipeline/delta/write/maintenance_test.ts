@@ -57,6 +57,23 @@ Deno.test("planBins() leaves large files and lone small files alone", () => {
   ]]);
 });
 
+Deno.test("planBins() with maxRows packs files up to that many rows and leaves full files alone", () => {
+  const f = (path: string, rows: number) => ({
+    path,
+    size: rows,
+    partitionValues: {},
+    modificationTime: 0,
+    dataChange: true,
+    stats: JSON.stringify({ numRecords: rows }),
+  });
+  const files = [f("full", 100), f("a", 30), f("b", 40), f("c", 50), f("d", 60)];
+  const paths = (bins: { path: string }[][]) => bins.map((b) => b.map((x) => x.path));
+  // By size alone (target 1000) no file is large: one bin of all five, smallest first.
+  assert.deepEqual(paths(planBins(files, 1000)), [["a", "b", "c", "d", "full"]]);
+  // With 100 rows at most: "full" is left alone, a+b (70) then c alone (c+d = 110) is dropped, d alone too.
+  assert.deepEqual(paths(planBins(files, 1000, 100)), [["a", "b"]]);
+});
+
 Deno.test("vacuumTable() deletes orphans and expired removed files, honours dry run and the safety limit", async () => {
   let clock = 1_700_000_000_000;
   const now = () => clock;

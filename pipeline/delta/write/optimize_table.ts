@@ -14,7 +14,10 @@ import { loadSnapshotOrNull, runCommit, type WriterOptions } from "./run_commit.
 import { footprint, removeFor } from "./write_table.ts";
 import { checkWritable } from "./writer_protocol.ts";
 
-/** Options of {@linkcode optimizeTable}. */
+/**
+ * Options of {@linkcode optimizeTable}; `maxRowsPerFile` also bounds the rows of a compacted file (files that
+ * already hold that many are left alone).
+ */
 export interface OptimizeOptions extends WriterOptions {
   /** Files smaller than this are compacted into files of about this size. @default 128 MiB */
   targetSizeBytes?: number;
@@ -27,29 +30,47 @@ export interface OptimizeResult {
   numFilesAdded: number;
 }
 
-/** Groups of small files (per partition) whose sizes add up to at most the target; single-file groups dropped. */
-export function planBins(files: readonly AddFile[], target: number): AddFile[][] {
-  const byPartition = new Map<string, AddFile[]>();
+/** Rows of a data file from its stats, or null when they do not say. */
+function fileRows(f: AddFile): number | null {
+  if (!f.stats) return null;
+  try {
+    const n = (JSON.parse(f.stats) as { numRecords?: unknown }).numRecords;
+    return typeof n === "number" ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Groups of small files (per partition) whose sizes add up to at most `target` bytes and, with `maxRows`, whose
+ * rows (by stats) add up to at most `maxRows`; files already that large and single-file groups are left alone.
+ */
+export function planBins(files: readonly AddFile[], target: number, maxRows = Infinity): AddFile[][] {
+  const byPartition = new Map<string, { file: AddFile; rows: number }[]>();
   for (const f of files) {
-    if (f.size >= target || f.deletionVector) continue;
+    const rows = fileRows(f) ?? 0;
+    if (f.size >= target || rows >= maxRows || f.deletionVector) continue;
     const k = JSON.stringify(Object.entries(f.partitionValues).sort());
     const list = byPartition.get(k) ?? [];
-    list.push(f);
+    list.push({ file: f, rows });
     byPartition.set(k, list);
   }
   const bins: AddFile[][] = [];
   for (const list of byPartition.values()) {
-    list.sort((a, b) => a.size - b.size);
+    list.sort((a, b) => a.file.size - b.file.size);
     let bin: AddFile[] = [];
     let size = 0;
-    for (const f of list) {
-      if (bin.length > 0 && size + f.size > target) {
+    let rows = 0;
+    for (const { file, rows: n } of list) {
+      if (bin.length > 0 && (size + file.size > target || rows + n > maxRows)) {
         bins.push(bin);
         bin = [];
         size = 0;
+        rows = 0;
       }
-      bin.push(f);
-      size += f.size;
+      bin.push(file);
+      size += file.size;
+      rows += n;
     }
     bins.push(bin);
   }
@@ -66,7 +87,7 @@ export async function optimizeTable(
   checkWritable(snapshot.protocol, snapshot.metadata, store.url);
   const clock = options.now ?? Date.now;
   const now = clock();
-  const bins = planBins(snapshot.files, options.targetSizeBytes ?? 128 * 2 ** 20);
+  const bins = planBins(snapshot.files, options.targetSizeBytes ?? 128 * 2 ** 20, options.maxRowsPerFile);
   if (bins.length === 0) return { version: null, numFilesRemoved: 0, numFilesAdded: 0 };
   const actions: Action[] = [];
   const removed = new Set<string>();
