@@ -112,7 +112,15 @@ if (import.meta.main) {
     const ratio = b.cold / d.cold;
     const cpuRatio = d.coldCpu / b.coldCpu;
     const warmRatio = b.warm / d.warm;
-    const met = ratio >= 1;
+    // Wall time on the shared 2 cores swings 2–3× between runs of the same write; a rows/s ratio above 1 only
+    // counts when the CPU time agrees.
+    const verdict = ratio >= 1 && cpuRatio >= 1
+      ? "met"
+      : ratio >= 1
+      ? `**not shown**: rows/s ≥ 1.0× in this run, but the engine used more CPU time (${
+        cpuRatio.toFixed(2)
+      }×)`
+      : "**not met**";
     const body = `
 Append of ${ROWS.toLocaleString("en-US")} orders-like rows (8 columns: 2 × long, 2 × string, decimal(18,2),
 timestamp, date, integer) to a new local table as one commit, snappy Parquet; ${ROUNDS} rounds, the writers
@@ -130,9 +138,8 @@ ${line(`Lakestream, column batch (Deno ${Deno.version.deno})`, b)}
 ${line("Lakestream, Row objects", r)}
 ${line("Python deltalake 1.6.6", d)}
 
-Ratio (column batch, cold, rows/s): **${ratio.toFixed(2)}×** delta-rs (goal ≥ 1.0×: ${
-      met ? "met" : "**not met**"
-    }); CPU-time ratio (delta-rs CPU s / ours) ${cpuRatio.toFixed(2)}×; warm rows/s ${warmRatio.toFixed(2)}×.
+Ratio (column batch, cold, rows/s): **${ratio.toFixed(2)}×** delta-rs; CPU-time ratio (delta-rs CPU s / ours)
+**${cpuRatio.toFixed(2)}×**; warm rows/s ${warmRatio.toFixed(2)}×. Goal ≥ 1.0×: ${verdict}.
 Row objects, cold: ${(r.cold / d.cold).toFixed(2)}× delta-rs.
 
 CPU seconds are user + system of the whole writing process during the write (all its threads), less sensitive
@@ -141,13 +148,18 @@ than wall time to other load on the shared machine but not immune to it (runs of
 the writer's hot loops on its background threads, and the main thread runs them unoptimized until they are
 compiled; delta-rs is native code on one thread (CPU ≈ wall).
 
-Where the engine's CPU goes (column batch, warm, 1M rows, min of 10 in-process runs): building the columns
-~85 ms (string dictionaries of the 2M JS strings, hashed by the writer's own open-addressing table ~50, int64
-min/max and the customer_id dictionary ~15, int32 dictionaries ~10), page encoding ~50 ms uncompressed
-(RLE/bit-packing of five dictionary-index columns ~30) plus snappy ~70 ms (three 8 MB PLAIN int64 columns at
-~250 MB/s, the reference algorithm in TypeScript), stats, footer and commit a few ms. File size 18.6 MB
-(delta-rs 19.7 MB). From Row objects, reading the 8 values out of each object (Decimal, Timestamp and
-bigint objects spread over a ~350 MB heap) adds 0.3–0.4 CPU-s.
+Where the engine's CPU goes (column batch, warm, 1M rows, min of 10 in-process runs at load ≈ 3): building the
+columns ~80 ms (string dictionaries of the 2M JS strings, hashed by the writer's own open-addressing table, ~50;
+int64 min/max and the customer_id dictionary ~15; int32 dictionaries ~7), page encoding ~50 ms uncompressed
+(RLE/bit-packing of the five dictionary-index columns ~30) plus snappy ~65 ms (three 8 MB PLAIN int64 columns
+at ~250 MB/s: the reference algorithm in TypeScript), stats, footer and commit a few ms: ~0.2 CPU-s, against
+0.4–0.5 measured per write. The rest is V8: compiling the hot loops on background threads (~0.1 CPU-s of a
+cold write), running them unoptimized until then, and repeated eager deopts on cold paths (\`--trace-deopt\`
+shows ~20 per write in the bit-packer and in snappy's match extension). File size 18.6 MB (delta-rs 19.7 MB).
+From Row objects, reading the 8 values out of each object (Decimal, Timestamp and bigint objects spread over
+a ~350 MB heap) adds 0.3–0.4 CPU-s. What limits the goal: JIT warm-up and deopts, snappy and bit-packing in
+JS at a few ns per byte or value where delta-rs runs native code, and hashing 2M JS strings for the
+dictionaries (an Arrow-style UTF-8 buffer input, or strings given as dictionary indices, would avoid most of it).
 
 Load average (1 min) before and after each round: ${
       loads.join(", ")
