@@ -280,18 +280,22 @@ export async function openStreamRun(label: string): Promise<StreamRun> {
       try {
         const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${name}.`));
         if (topics.length > 0) await admin.deleteTopics({ topics });
-        const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) =>
+        let groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) =>
           g.startsWith(name)
         );
-        // A group whose members were killed stays non-empty until their sessions time out: retry a while.
+        // A group whose members were killed stays non-empty until their sessions time out: retry a while, only
+        // the groups still there (one deleted by an earlier attempt answers GROUP_ID_NOT_FOUND).
         for (let attempt = 1; groups.length > 0; attempt++) {
           try {
             await admin.deleteGroups(groups);
             break;
           } catch (e) {
-            const failed = (e as { groups?: { groupId: string; error?: { type?: string } }[] }).groups ?? [];
+            const answers = (e as { groups?: { groupId: string; error?: { type?: string } }[] }).groups;
+            const failed = (answers ?? []).filter((g) => g.error?.type !== "GROUP_ID_NOT_FOUND");
+            if (answers && failed.length === 0) break;
             const detail = failed.map((g) => `${g.groupId}: ${g.error?.type ?? "?"}`).join(", ");
             if (attempt >= 30) throw new Error(`${(e as Error).message} (${detail})`);
+            if (failed.length > 0) groups = failed.map((g) => g.groupId);
             await new Promise((r) => setTimeout(r, 1000));
           }
         }
