@@ -106,12 +106,12 @@ export interface EngineOptions {
   /**
    * Memory for the bytes of the data files the tables wrote or read last (shared by all tables): a batch's
    * copy-on-write rewrites mostly read files a recent batch wrote, and then need no round trip. 0 turns it
-   * off. @default 64 MiB
+   * off. @default 16 MiB (files the row cache holds need no bytes)
    */
   fileCacheBytes?: number;
   /**
    * Rows of recently written and read data files kept in memory, in cells (rows × columns): a rewrite of a
-   * cached file neither fetches nor decodes it. 0 turns it off. @default 1,000,000 (some 30–60 MB)
+   * cached file neither fetches nor decodes it. 0 turns it off. @default 500,000 (some 25 MB)
    */
   rowCacheCells?: number;
   /**
@@ -235,9 +235,9 @@ export class StreamEngine {
         .flatMap((op) => op.outputs.map((t) => t.name)),
     );
     const sinks = new Map<string, TableSink>();
-    const cacheBytes = o.fileCacheBytes ?? 64 * 2 ** 20;
+    const cacheBytes = o.fileCacheBytes ?? 16 * 2 ** 20;
     const cache = cacheBytes > 0 ? new FileCache(cacheBytes) : null;
-    const rowCells = o.rowCacheCells ?? 1_000_000;
+    const rowCells = o.rowCacheCells ?? 500_000;
     const rowCache = rowCells > 0 ? new RowCache(rowCells) : undefined;
     const tables: OutputTable[] = [...ops.outputs, QUARANTINE, PIPELINE_METRICS];
     for (const table of tables) {
