@@ -15,7 +15,7 @@
  * scratch folder) is removed afterwards.
  *
  * Usage: deno run -A bench/stream/pipeline.ts [--customers N] [--events N] [--rates 1000,5000,10000]
- *        [--seconds S] [--no-spark]
+ *        [--seconds S] [--no-spark] [--no-spark-keys]
  *
  * @module
  */
@@ -57,6 +57,7 @@ const { values } = parseArgs({
     rates: { type: "string", default: "1000,5000,10000" },
     seconds: { type: "string", default: "40" },
     "no-spark": { type: "boolean", default: false },
+    "no-spark-keys": { type: "boolean", default: false },
   },
 });
 const CUSTOMERS = Number(values.customers);
@@ -66,6 +67,8 @@ const KEY_EVENTS = Number(values["key-events"]);
 const RATES = values.rates!.split(",").map(Number);
 const SECONDS = Number(values.seconds);
 const SPARK = !values["no-spark"];
+/** The memory backlog without Spark: at its ~100–150 ev/s a million-key backlog would take hours. */
+const SPARK_KEYS = SPARK && !values["no-spark-keys"];
 /** How long a Spark backlog run may take before it is stopped and reported as not finished. */
 const SPARK_TIMEOUT_MS = 90 * 60_000;
 
@@ -212,7 +215,7 @@ try {
   // 1. Throughput and time to first commit on a backlog; where Lakestream's CPU goes.
   const producer = await loadProducer(kafka);
   const loadBefore = loadAverage();
-  const backlog = async (name: string, customers: number, events: number) => {
+  const backlog = async (name: string, customers: number, events: number, withSpark = SPARK) => {
     const prefix = await topics(name);
     log(`producing ${fmt(customers)} customers + mix to ${fmt(events)} change events on ${prefix}.*`);
     const produced = await preProduce(producer, new LoadStream({ prefix, seed: 1 }), { customers, events });
@@ -227,7 +230,7 @@ try {
     );
     let spark: Throughput | null = null;
     let sparkFailure: string | null = null;
-    if (SPARK) {
+    if (withSpark) {
       const t = target(prefix, `spark-${name}`);
       const run = await startSpark(t, { trigger: "available-now" });
       try {
@@ -267,7 +270,7 @@ try {
   log(`profiled run: ${fmt(profiled.rate)} ev/s`);
 
   // 2. Memory with many customer keys.
-  const keys = await backlog("keys", KEY_CUSTOMERS, KEY_CUSTOMERS + KEY_EVENTS);
+  const keys = await backlog("keys", KEY_CUSTOMERS, KEY_CUSTOMERS + KEY_EVENTS, SPARK_KEYS);
   const loadThroughput = loads.length ? Math.max(loadBefore, ...loads) : loadBefore;
 
   // 3. Latency at fixed arrival rates.
@@ -330,7 +333,7 @@ try {
   const command = `deno run -A bench/stream/pipeline.ts --customers ${CUSTOMERS} --events ${EVENTS} ` +
     `--key-customers ${KEY_CUSTOMERS} --key-events ${KEY_EVENTS} --rates ${
       RATES.join(",")
-    } --seconds ${SECONDS}`;
+    } --seconds ${SECONDS}${SPARK ? "" : " --no-spark"}${SPARK && !SPARK_KEYS ? " --no-spark-keys" : ""}`;
   const lines = [
     `Run: \`${command}\`. Load average (1 min): ${loadBefore.toFixed(1)} before the first run, ` +
     `${Math.max(loadThroughput, ...loads).toFixed(1)} at most and ${
@@ -418,6 +421,12 @@ try {
     "",
     table(keys),
     ...(keys.sparkFailure ? ["", `Spark baseline: **did not finish**: ${keys.sparkFailure}.`] : []),
+    ...(SPARK && !SPARK_KEYS
+      ? [
+        "",
+        "Spark baseline not run on this backlog (`--no-spark-keys`): at its rate above it would take hours.",
+      ]
+      : []),
     "",
     `- Peak RSS ≤ 512 MB: ${goal(keys.ours.usage.peakRssBytes <= 512 * 2 ** 20)} ` +
     `(${mb(keys.ours.usage.peakRssBytes)}` +
