@@ -4,51 +4,21 @@
  *
  * @module
  */
+import { BudgetCache } from "./budget_cache.ts";
 import type { ByteRange, ObjectMeta, ObjectStore } from "./object_store.ts";
 
 /**
  * Bytes of immutable objects, least recently used evicted first once `maxBytes` is exceeded; one cache may
  * serve several stores (keys are qualified by the store's URL).
  */
-export class FileCache {
-  #entries = new Map<string, Uint8Array>();
-  #bytes = 0;
-
-  constructor(readonly maxBytes: number) {
-    if (!(maxBytes >= 0)) throw new RangeError(`Cannot create a file cache of ${maxBytes} bytes`);
+export class FileCache extends BudgetCache<Uint8Array> {
+  constructor(maxBytes: number) {
+    super(maxBytes, (bytes) => bytes.length, "file cache", "bytes");
   }
 
   /** Bytes held. */
   get bytes(): number {
-    return this.#bytes;
-  }
-
-  get(id: string): Uint8Array | undefined {
-    const bytes = this.#entries.get(id);
-    if (bytes !== undefined) {
-      this.#entries.delete(id);
-      this.#entries.set(id, bytes);
-    }
-    return bytes;
-  }
-
-  set(id: string, bytes: Uint8Array): void {
-    this.delete(id);
-    if (bytes.length > this.maxBytes) return;
-    this.#entries.set(id, bytes);
-    this.#bytes += bytes.length;
-    for (const [oldest, b] of this.#entries) {
-      if (this.#bytes <= this.maxBytes) break;
-      this.#entries.delete(oldest);
-      this.#bytes -= b.length;
-    }
-  }
-
-  delete(id: string): void {
-    const old = this.#entries.get(id);
-    if (old === undefined) return;
-    this.#entries.delete(id);
-    this.#bytes -= old.length;
+    return this.used;
   }
 }
 
