@@ -26,12 +26,13 @@ interface CpuProfile {
 const STAGES: [string, RegExp][] = [
   [
     "copy-on-write: read old data files",
-    /pipeline\/delta\/write\/(rewrite_files|file_rows)\.ts|pipeline\/delta\/read\//,
+    /pipeline\/delta\/write\/(rewrite_files|file_rows|row_cache)\.ts|pipeline\/delta\/read\//,
   ],
   [
-    "Parquet + Arrow encode, new files",
-    /pipeline\/delta\/write\/(parquet_file|arrow_columns|file_stats|data_files)\.ts/,
+    "Parquet encode, new files",
+    /pipeline\/delta\/write\/(parquet_file|parquet_writer|primitive_columns|batch_columns|column_batch|arrow_columns|file_stats|data_files|snappy|rle_hybrid|thrift_compact)\.ts/,
   ],
+  ["MERGE: matching keys", /pipeline\/delta\/write\/(merge_rows|key_index)\.ts/],
   ["decode (Debezium JSON → events)", /pipeline\/cdc\/(?!source\/)/],
   ["Kafka client (kafkajs, fetch + source)", /kafkajs|pipeline\/cdc\/source\//],
   ["operators (SCD2, mirrors, aggregates)", /pipeline\/stream\/operators\//],
