@@ -59,6 +59,32 @@ export function customerChange(prefix: string, id: number): FixtureMessage {
   };
 }
 
+/** A test's own corner of the broker: a fresh topic prefix and a connected producer. */
+export interface KafkaScene {
+  kafka: Kafka;
+  prefix: string;
+  producer: Producer;
+  /** Disconnects the producer and deletes every topic of the prefix. */
+  dispose(): Promise<void>;
+}
+
+/** A fresh prefix (named after `name`) with a connected producer; call `dispose()` in the test's finally. */
+export async function kafkaScene(name: string): Promise<KafkaScene> {
+  const kafka = kafkaClient();
+  const prefix = uniquePrefix(name);
+  const producer = kafka.producer();
+  await producer.connect();
+  return {
+    kafka,
+    prefix,
+    producer,
+    async dispose() {
+      await producer.disconnect();
+      await deleteTopics(kafka, prefix);
+    },
+  };
+}
+
 /** Creates the customers topic of `prefix` with `partitions` partitions; returns its name. */
 export async function createTopic(kafka: Kafka, prefix: string, partitions: number): Promise<string> {
   const topic = fixtureTopic(customerChange(prefix, 0));

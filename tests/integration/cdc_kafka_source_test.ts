@@ -7,21 +7,11 @@ import assert from "node:assert/strict";
 import { changeSourceContract } from "../../pipeline/cdc/source/change_source_contract.ts";
 import { mergeCheckpoints, type SourceCheckpoint } from "../../pipeline/cdc/source/change_source.ts";
 import { KafkaSource } from "../../pipeline/cdc/source/kafka_source.ts";
-import {
-  brokers,
-  createTopic,
-  deleteTopics,
-  kafkaClient,
-  produceCustomers,
-  uniquePrefix,
-} from "./cdc_kafka_fixture.ts";
+import { brokers, createTopic, kafkaScene, produceCustomers } from "./cdc_kafka_fixture.ts";
 
 changeSourceContract("KafkaSource", async () => {
-  const kafka = kafkaClient();
-  const prefix = uniquePrefix("contract");
+  const { kafka, prefix, producer, dispose } = await kafkaScene("contract");
   await createTopic(kafka, prefix, 1);
-  const producer = kafka.producer();
-  await producer.connect();
   let id = 0;
   const groupId = `${prefix}-group`;
   return {
@@ -31,19 +21,13 @@ changeSourceContract("KafkaSource", async () => {
       return ids;
     },
     open: (from) => new KafkaSource({ brokers: brokers(), groupId, topicPrefix: prefix, from }),
-    async dispose() {
-      await producer.disconnect();
-      await deleteTopics(kafka, prefix);
-    },
+    dispose,
   };
 });
 
 Deno.test("KafkaSource reads every partition in order and quarantines a bad message without stopping", async () => {
-  const kafka = kafkaClient();
-  const prefix = uniquePrefix("parts");
+  const { kafka, prefix, producer, dispose } = await kafkaScene("parts");
   const topic = await createTopic(kafka, prefix, 3);
-  const producer = kafka.producer();
-  await producer.connect();
   const source = new KafkaSource({ brokers: brokers(), groupId: `${prefix}-g`, topicPrefix: prefix });
   try {
     const ids = Array.from({ length: 300 }, (_, i) => i + 1);
@@ -73,17 +57,13 @@ Deno.test("KafkaSource reads every partition in order and quarantines a bad mess
     assert.equal(source.stats.commitErrors, 0, source.stats.lastCommitError ?? "");
   } finally {
     await source.close();
-    await producer.disconnect();
-    await deleteTopics(kafka, prefix);
+    await dispose();
   }
 });
 
 Deno.test("KafkaSource resumes after a SIGKILL mid-stream from the sink's checkpoint: nothing skipped or duplicated", async () => {
-  const kafka = kafkaClient();
-  const prefix = uniquePrefix("kill");
+  const { kafka, prefix, producer, dispose } = await kafkaScene("kill");
   await createTopic(kafka, prefix, 3);
-  const producer = kafka.producer();
-  await producer.connect();
   const dir = await Deno.makeTempDir({ prefix: "cdc-kill-" });
   const sink = `${dir}/sink.json`;
   const child = new URL("./cdc_kafka_consumer_child.ts", import.meta.url).pathname;
@@ -128,18 +108,14 @@ Deno.test("KafkaSource resumes after a SIGKILL mid-stream from the sink's checkp
     assert.equal(ids.length, 3000, "exactly every message, none twice");
     assert.deepEqual([...ids].sort((a, b) => a - b), all);
   } finally {
-    await producer.disconnect();
-    await deleteTopics(kafka, prefix);
+    await dispose();
     await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("KafkaSource stops fetching while maxBuffered records wait to be pulled", async () => {
-  const kafka = kafkaClient();
-  const prefix = uniquePrefix("bp");
+  const { kafka, prefix, producer, dispose } = await kafkaScene("bp");
   await createTopic(kafka, prefix, 1);
-  const producer = kafka.producer();
-  await producer.connect();
   const source = new KafkaSource({
     brokers: brokers(),
     groupId: `${prefix}-g`,
@@ -157,17 +133,13 @@ Deno.test("KafkaSource stops fetching while maxBuffered records wait to be pulle
     assert.equal(total, 1000);
   } finally {
     await source.close();
-    await producer.disconnect();
-    await deleteTopics(kafka, prefix);
+    await dispose();
   }
 });
 
 Deno.test("KafkaSource reports rebalanced partitions to the caller and two members together skip nothing", async () => {
-  const kafka = kafkaClient();
-  const prefix = uniquePrefix("rebal");
+  const { kafka, prefix, producer, dispose } = await kafkaScene("rebal");
   await createTopic(kafka, prefix, 4);
-  const producer = kafka.producer();
-  await producer.connect();
   // The processor's side: one committed checkpoint and the ids it committed, shared by both members.
   let committed: SourceCheckpoint = {};
   const ids: number[] = [];
@@ -209,16 +181,12 @@ Deno.test("KafkaSource reports rebalanced partitions to the caller and two membe
   } finally {
     await a.close();
     await b.close();
-    await producer.disconnect();
-    await deleteTopics(kafka, prefix);
+    await dispose();
   }
 });
 
 Deno.test("KafkaSource reads a topic with its prefix that was created after it started", async () => {
-  const kafka = kafkaClient();
-  const prefix = uniquePrefix("late");
-  const producer = kafka.producer();
-  await producer.connect();
+  const { kafka, prefix, producer, dispose } = await kafkaScene("late");
   const source = new KafkaSource({
     brokers: brokers(),
     groupId: `${prefix}-g`,
@@ -241,17 +209,13 @@ Deno.test("KafkaSource reads a topic with its prefix that was created after it s
     assert.ok(source.stats.newTopicRestarts >= 1);
   } finally {
     await source.close();
-    await producer.disconnect();
-    await deleteTopics(kafka, prefix);
+    await dispose();
   }
 });
 
 Deno.test("KafkaSource resumes from a checkpoint many fetches into a partition with a group that has no offsets", async () => {
-  const kafka = kafkaClient();
-  const prefix = uniquePrefix("far");
+  const { kafka, prefix, producer, dispose } = await kafkaScene("far");
   const topic = await createTopic(kafka, prefix, 1);
-  const producer = kafka.producer();
-  await producer.connect();
   // ~1 KB per message: the first fetch from offset 0 (1 MB per partition) ends long before offset 4900.
   const ids = Array.from({ length: 5000 }, (_, i) => i + 1);
   await produceCustomers(producer, prefix, ids);
@@ -273,7 +237,6 @@ Deno.test("KafkaSource resumes from a checkpoint many fetches into a partition w
     assert.ok(source.stats.droppedBeforeSeek > 0, "it did fetch from the start first");
   } finally {
     await source.close();
-    await producer.disconnect();
-    await deleteTopics(kafka, prefix);
+    await dispose();
   }
 });

@@ -8,14 +8,7 @@
 import assert from "node:assert/strict";
 import { KafkaSource } from "../../pipeline/cdc/source/kafka_source.ts";
 import type { SourceCheckpoint } from "../../pipeline/cdc/source/change_source.ts";
-import {
-  brokers,
-  createTopic,
-  deleteTopics,
-  kafkaClient,
-  produceCustomers,
-  uniquePrefix,
-} from "./cdc_kafka_fixture.ts";
+import { brokers, createTopic, kafkaScene, produceCustomers } from "./cdc_kafka_fixture.ts";
 
 /** Resolves with `p`'s value, or rejects naming `what` after `ms`. */
 async function within<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
@@ -69,11 +62,8 @@ async function untilAsked(source: KafkaSource, asked: string[][]): Promise<void>
 }
 
 Deno.test("KafkaSource closes while onAssign waits for its caller, and aborts that wait", async () => {
-  const kafka = kafkaClient();
-  const prefix = uniquePrefix("gate-close");
+  const { kafka, prefix, producer, dispose } = await kafkaScene("gate-close");
   await createTopic(kafka, prefix, 1);
-  const producer = kafka.producer();
-  await producer.connect();
   const { source, asked, aborted } = gatedSource(prefix);
   try {
     await produceCustomers(producer, prefix, [1, 2, 3]);
@@ -82,17 +72,13 @@ Deno.test("KafkaSource closes while onAssign waits for its caller, and aborts th
     assert.deepEqual(aborted, asked, "the pending onAssign was aborted");
   } finally {
     await source.close();
-    await producer.disconnect();
-    await deleteTopics(kafka, prefix);
+    await dispose();
   }
 });
 
 Deno.test("KafkaSource resubscribes to a new topic while onAssign waits for its caller, then reads both", async () => {
-  const kafka = kafkaClient();
-  const prefix = uniquePrefix("gate-topic");
+  const { kafka, prefix, producer, dispose } = await kafkaScene("gate-topic");
   const topic = await createTopic(kafka, prefix, 1);
-  const producer = kafka.producer();
-  await producer.connect();
   const { source, open, asked } = gatedSource(prefix);
   const admin = kafka.admin();
   await admin.connect();
@@ -119,7 +105,6 @@ Deno.test("KafkaSource resubscribes to a new topic while onAssign waits for its 
   } finally {
     await admin.disconnect();
     await source.close();
-    await producer.disconnect();
-    await deleteTopics(kafka, prefix);
+    await dispose();
   }
 });
