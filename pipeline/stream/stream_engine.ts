@@ -100,7 +100,7 @@ export interface EngineOptions {
   /**
    * Records in the first batch after the engine opens at most; each next batch may hold twice as many, up to
    * `maxBatchEvents`. A backlog's first commit (and the first rows a dashboard shows) then comes after a small
-   * batch instead of a full one. @default 1000
+   * batch instead of a full one. @default 250
    */
   firstBatchEvents?: number;
   /**
@@ -415,7 +415,7 @@ export class StreamEngine {
   async step(stop?: AbortSignal): Promise<StepResult> {
     if (this.#closed) throw new Error(`Cannot run job "${this.job}": the engine is closed`);
     const max = this.#o.maxBatchEvents ?? 10_000;
-    const first = this.#o.firstBatchEvents ?? 1000;
+    const first = this.#o.firstBatchEvents ?? 250;
     const pending = await pullBatch(await this.#openSource(), {
       maxEvents: Math.min(max, first * 2 ** Math.min(this.#batchesSinceOpen, 30)),
       maxBatchMs: this.#o.maxBatchMs ?? 200,
