@@ -217,8 +217,9 @@ export class KafkaSource implements ChangeSource {
       if (!e.payload.restart) this.#fail(e.payload.error);
     });
     this.#consumer = consumer;
-    await consumer.connect();
-    this.#topics = new Set(await this.#listTopics());
+    // The broker connection and the topic listing (the admin client's own connection) in parallel.
+    const [, topics] = await Promise.all([consumer.connect(), this.#listTopics()]);
+    this.#topics = new Set(topics);
     this.#topicsCheckedAt = performance.now();
     await consumer.subscribe({ topics: [new RegExp(`^${prefix}\\.`)], fromBeginning: true });
     await consumer.run({
@@ -282,13 +283,18 @@ export class KafkaSource implements ChangeSource {
     // A partition nobody gave a position for starts at its earliest offset, never at the group's committed
     // one: those are for monitoring and may come from another job that used the same group.
     const unknown = new Set(unsettled.filter((s) => !this.#positions.has(s)));
-    for (const topic of new Set([...unknown].map((s) => parseStream(s).topic))) {
-      const offsets = await (await this.#adminClient()).fetchTopicOffsets(topic);
+    // All topics at once: one after the other, a job's 15 topics cost 15 round trips before its first fetch.
+    const topics = [...new Set([...unknown].map((s) => parseStream(s).topic))];
+    if (topics.length > 0) {
+      const admin = await this.#adminClient();
+      const offsets = await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
       signal.throwIfAborted();
-      for (const p of offsets) {
-        const s = streamId(topic, p.partition);
-        if (unknown.has(s)) this.#positions.set(s, p.low);
-      }
+      topics.forEach((topic, i) => {
+        for (const p of offsets[i]) {
+          const s = streamId(topic, p.partition);
+          if (unknown.has(s)) this.#positions.set(s, p.low);
+        }
+      });
     }
     for (const s of unsettled) this.#settled.add(s);
     return this.#positions.get(stream) ?? null;
