@@ -171,31 +171,33 @@ function bytesOf(a: BigInt64Array | Int32Array | Float32Array | Float64Array, le
   return new Uint8Array(a.buffer, a.byteOffset, length);
 }
 
+/** XOR with this turns an unsigned 32-bit word into an int32 of the same order. */
+const SIGN = -0x80000000;
+
 /**
  * Min and max of `values[0, count)` as [minHi, minLo, maxHi, maxLo] 32-bit words (hi signed, lo unsigned),
- * compared word-wise so no bigint is made per value.
+ * compared word-wise so no bigint is made per value. Low words are compared as int32 (`lo ^ SIGN`): unsigned
+ * 32-bit values above 2^31 would leave V8's small-integer representation (a deoptimization, then doubles).
  */
 function int64Words(values: BigInt64Array, count: number): [number, number, number, number] {
   const w = new Int32Array(values.buffer, values.byteOffset, count * 2);
   let minHi = w[1];
-  let minLo = w[0] >>> 0;
+  let minLo = w[0] ^ SIGN;
   let maxHi = minHi;
   let maxLo = minLo;
   for (let j = 2; j < 2 * count; j += 2) {
     const hi = w[j + 1];
-    if (hi > maxHi) {
-      maxHi = hi;
-      maxLo = w[j] >>> 0;
-    } else if (hi < minHi) {
+    const lo = w[j] ^ SIGN;
+    if (hi < minHi || (hi === minHi && lo < minLo)) {
       minHi = hi;
-      minLo = w[j] >>> 0;
-    } else if (hi === maxHi || hi === minHi) {
-      const lo = w[j] >>> 0;
-      if (hi === maxHi && lo > maxLo) maxLo = lo;
-      if (hi === minHi && lo < minLo) minLo = lo;
+      minLo = lo;
+    }
+    if (hi > maxHi || (hi === maxHi && lo > maxLo)) {
+      maxHi = hi;
+      maxLo = lo;
     }
   }
-  return [minHi, minLo, maxHi, maxLo];
+  return [minHi, (minLo ^ SIGN) >>> 0, maxHi, (maxLo ^ SIGN) >>> 0];
 }
 
 /** Min and max of int64 `values[0, count)` (count > 0). */

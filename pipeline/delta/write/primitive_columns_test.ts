@@ -40,6 +40,8 @@ Deno.test("int64Extremes() compares by words across signs and word boundaries", 
     [-(2n ** 63n), 2n ** 63n - 1n, 0n],
     [-(2n ** 32n), -(2n ** 32n) + 1n, -1n, -(2n ** 31n)],
     [5n],
+    [2n ** 31n + 5n, 2n ** 32n - 1n, 2n ** 31n, 7n, 2n ** 31n - 1n],
+    [-1n, -2n, -(2n ** 31n) - 1n, -(2n ** 31n) + 1n, -(2n ** 33n) + 2n ** 31n + 3n],
   ];
   for (const c of cases) {
     const sorted = [...c].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

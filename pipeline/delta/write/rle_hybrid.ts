@@ -51,15 +51,30 @@ function writeBitPacked(
   const groups = (to - from + 7) >> 3;
   out.varint(groups * 2 + 1);
   if (bitWidth === 0) return;
-  // Reserve the run, then fill it bit by bit (bits stay below 8 + 24, so 32-bit integers suffice).
-  const bytes = groups * bitWidth;
-  let o = out.reserve(bytes);
-  const end = o + bytes;
-  const buf = out.bytes;
+  // Reserved first: it may move `out.bytes`.
+  const at = out.reserve(groups * bitWidth);
+  packBits(values, from, to, from + 8 * groups, bitWidth, out.bytes, at);
+}
+
+/**
+ * Packs `values[from, to)` then zeros up to `padTo` into `buf` from `o` (bits stay below 8 + 24, so 32-bit
+ * integers suffice). The padding is written by the loop itself, so nothing runs after it: V8 compiles this
+ * loop on stack replacement during the first page, and code after it, without type feedback then, deoptimized
+ * at the end of every later page (~30 times a 1M-row write, `--trace-deopt`).
+ */
+function packBits(
+  values: ArrayLike<number>,
+  from: number,
+  to: number,
+  padTo: number,
+  bitWidth: number,
+  buf: Uint8Array,
+  o: number,
+): void {
   let acc = 0;
   let bits = 0;
-  for (let k = from; k < to; k++) {
-    acc |= values[k] << bits;
+  for (let k = from; k < padTo; k++) {
+    acc |= (k < to ? values[k] : 0) << bits;
     bits += bitWidth;
     while (bits >= 8) {
       buf[o++] = acc & 0xff;
@@ -67,9 +82,6 @@ function writeBitPacked(
       bits -= 8;
     }
   }
-  if (bits > 0) buf[o++] = acc & 0xff;
-  // The last group's padding (the buffer may hold old bytes there).
-  buf.fill(0, o, end);
 }
 
 /** Bits needed for values up to `max` (0 for 0). */
