@@ -75,29 +75,45 @@ interface ChunkInfo {
   uncompressed: number;
 }
 
-/** Scratch space for one compressed page, reused across pages and files. */
-let scratch = new Uint8Array(0);
+/** The page header, written apart when compressing (its length is known only after the body). */
+const headerSink = new ByteSink(64);
 
+/**
+ * Writes one page (header, then `parts` as its body, compressed with `codec`). A compressed body goes straight
+ * into `out` after room for a header of `guess` compressed bytes; a real header of another length moves the
+ * body by a byte or two (rare: the guess is the column's previous page).
+ */
 function writePage(
   out: ByteSink,
   codec: PrimitiveCodec,
   parts: readonly Uint8Array[],
   header: (uncompressed: number, compressed: number) => ThriftValue,
+  guess: number,
 ): { uncompressed: number; compressed: number } {
   let size = 0;
   for (const p of parts) size += p.length;
-  let body: readonly Uint8Array[] = parts;
-  let compressedSize = size;
-  if (codec === "snappy") {
-    const need = snappyMaxLength(size);
-    if (scratch.length < need) scratch = new Uint8Array(Math.max(need, 2 * scratch.length));
-    compressedSize = snappyCompressInto(parts, scratch, 0);
-    body = [scratch.subarray(0, compressedSize)];
-  }
   const start = out.length;
-  header(size, compressedSize).write(out);
-  const headerSize = out.length - start;
-  for (const b of body) out.write(b);
+  if (codec !== "snappy") {
+    header(size, size).write(out);
+    const headerSize = out.length - start;
+    for (const b of parts) out.write(b);
+    return { uncompressed: headerSize + size, compressed: headerSize + size };
+  }
+  headerSink.length = 0;
+  header(size, guess).write(headerSink);
+  const bodyAt = start + headerSink.length;
+  out.length = bodyAt;
+  // Reserved first: it may move `out.bytes`.
+  out.reserve(snappyMaxLength(size));
+  const compressedSize = snappyCompressInto(parts, out.bytes, bodyAt);
+  headerSink.length = 0;
+  header(size, compressedSize).write(headerSink);
+  const headerSize = headerSink.length;
+  if (start + headerSize !== bodyAt) {
+    out.bytes.copyWithin(start + headerSize, bodyAt, bodyAt + compressedSize);
+  }
+  out.bytes.set(headerSink.view(), start);
+  out.length = start + headerSize + compressedSize;
   return { uncompressed: headerSize + size, compressed: headerSize + compressedSize };
 }
 
@@ -160,13 +176,15 @@ function writeColumnChunk(c: PrimitiveColumn, codec: PrimitiveCodec, out: ByteSi
         [2, i32(u)],
         [3, i32(z)],
         [7, struct([[1, i32(dict.size)], [2, i32(Encoding.PLAIN)]])],
-      ]));
+      ]), dict.plain.length);
     compressed += sizes.compressed;
     uncompressed += sizes.uncompressed;
   }
   const dataOffset = out.length;
   const encoding = dict ? Encoding.RLE_DICTIONARY : Encoding.PLAIN;
   const indexWidth = dict ? bitWidthOf(Math.max(0, dict.size - 1)) : 0;
+  // Compressed size of the previous page (of a typical page at first): where the next body goes.
+  let lastBody = PAGE_BYTES / 2;
   const levels = new ByteSink(1024);
   const values = new ByteSink(dict || c.physical === Physical.BOOLEAN ? 1024 : 0);
   for (const [r0, r1, v0, v1] of pages(c)) {
@@ -205,7 +223,8 @@ function writeColumnChunk(c: PrimitiveColumn, codec: PrimitiveCodec, out: ByteSi
     } else {
       parts.push(c.plain.subarray(v0 * c.width, v1 * c.width));
     }
-    const sizes = writePage(out, codec, parts, dataPageHeader(r1 - r0, encoding));
+    const sizes = writePage(out, codec, parts, dataPageHeader(r1 - r0, encoding), lastBody);
+    lastBody = sizes.compressed;
     compressed += sizes.compressed;
     uncompressed += sizes.uncompressed;
   }

@@ -168,14 +168,17 @@ export function snappyCompress(src: Uint8Array): Uint8Array {
 
 /**
  * A small input whose compression takes every path of {@linkcode compressBlock}: literals of each length class,
- * short and long copies, near and far offsets, a block tail.
+ * short and long copies, near and far offsets, a block tail. It starts with a few short literals and copies:
+ * V8 gives a function its feedback vector only after its first calls, so the rarer paths come after.
  */
 function primer(): Uint8Array {
   let seed = 1;
   const random = (n: number) =>
     Array.from({ length: n }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
   const head = random(100);
+  const short = Array.from({ length: 16 }, () => [...random(3), 0, 0, 0, 0, 0, 0]).flat();
   return Uint8Array.from([
+    ...short,
     ...head,
     ...head.slice(0, 80),
     ...random(5),
