@@ -17,6 +17,23 @@ export function writeRleHybrid(
   bitWidth: number,
   out: ByteSink,
 ): void {
+  const packFrom = writeRuns(values, from, to, bitWidth, out);
+  if (to > packFrom) writeBitPacked(values, packFrom, to, bitWidth, out);
+}
+
+/**
+ * Writes the RLE runs of `values[from, to)` and the values before each bit-packed; returns where the values
+ * still to be bit-packed start. The last run is written by the caller, so nothing but the return follows the
+ * loop: V8 compiles it on stack replacement during the first page, and code after it, without type feedback
+ * then, deoptimized at the end of later pages.
+ */
+function writeRuns(
+  values: ArrayLike<number>,
+  from: number,
+  to: number,
+  bitWidth: number,
+  out: ByteSink,
+): number {
   const valueBytes = (bitWidth + 7) >> 3;
   let i = from;
   // Start of values waiting to be bit-packed (always a whole number of groups of 8 before a RLE run).
@@ -37,7 +54,7 @@ export function writeRleHybrid(
     }
     i = j;
   }
-  if (to > packFrom) writeBitPacked(values, packFrom, to, bitWidth, out);
+  return packFrom;
 }
 
 /** One bit-packed run of `values[from, to)`, the last group padded with zeros. */
