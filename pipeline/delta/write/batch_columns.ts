@@ -218,13 +218,7 @@ function arrayColumn(field: StructField, vector: ColumnVector, rows: number, nul
   switch (field.type) {
     case "string": {
       const strings = new StringValues(field, capacity);
-      for (let r = 0; r < rows; r++) {
-        if (valid && !valid[r]) continue;
-        const s = values[r];
-        if (typeof s === "string") strings.add(s);
-        else if (s == null) entries.add(r);
-        else throw valueError(field.name, r, "a string", s);
-      }
+      addStrings(values, valid, strings, entries);
       return strings.finish(entries.all());
     }
     case "binary": {
@@ -252,4 +246,25 @@ function arrayColumn(field: StructField, vector: ColumnVector, rows: number, nul
     else throw valueError(field.name, r, `an unscaled bigint for ${field.type}`, u);
   }
   return wideDecimalColumn(field, entries.all(), unscaled);
+}
+
+/**
+ * Adds the strings of `values` (rows `valid` marks null skipped) to `strings`, null entries to `entries`. A
+ * function of its own with nothing after its loop: V8 compiles the loop on stack replacement during the first
+ * string column, and code after it, without type feedback then, deoptimized at the end of every column (and
+ * was compiled again).
+ */
+function addStrings(
+  values: readonly unknown[],
+  valid: Uint8Array | undefined,
+  strings: StringValues,
+  entries: NullEntries,
+): void {
+  for (let r = 0; r < values.length; r++) {
+    if (valid && !valid[r]) continue;
+    const s = values[r];
+    if (typeof s === "string") strings.add(s);
+    else if (s == null) entries.add(r);
+    else throw valueError(entries.field.name, r, "a string", s);
+  }
 }
