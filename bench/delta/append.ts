@@ -144,22 +144,29 @@ Row objects, cold: ${(r.cold / d.cold).toFixed(2)}× delta-rs.
 
 CPU seconds are user + system of the whole writing process during the write (all its threads), less sensitive
 than wall time to other load on the shared machine but not immune to it (runs of the same write vary by up to
-~1.5× at load 2–5). The engine's CPU exceeds its wall time: about 0.1 CPU-s of a cold write is V8 compiling
-the writer's hot loops on its background threads, and the main thread runs them unoptimized until they are
-compiled; delta-rs is native code on one thread (CPU ≈ wall).
+~1.5× at load 1–5, for both writers: delta-rs alone measured 0.36–0.62 cold CPU-s in four runs at load ≈ 1.2
+the same morning), so a CPU ratio within a few percent of 1.0× is parity, not a margin. The engine's cold CPU
+exceeds its wall time: V8 compiles the writer's hot loops on its background threads during the first write
+(\`--trace-opt\`: ~85 compilations in a process generating and writing twice, the larger ones 10–20 ms each:
+the snappy block loop, the run scan, the string loop and dictionary, each compiled on stack replacement and
+then again as a whole function), and the main thread runs them in the interpreter and in Maglev code until
+TurboFan's code is ready (snappy alone: ~175 ms of a cold write against ~100 warm); delta-rs is native code
+on one thread (CPU ≈ wall).
 
-Where the engine's CPU goes (column batch, warm, 1M rows, min of 10 in-process runs at load ≈ 3): building the
-columns ~80 ms (string dictionaries of the 2M JS strings, hashed by the writer's own open-addressing table, ~50;
-int64 min/max and the customer_id dictionary ~15; int32 dictionaries ~7), page encoding ~50 ms uncompressed
-(RLE/bit-packing of the five dictionary-index columns ~30) plus snappy ~65 ms (three 8 MB PLAIN int64 columns
-at ~250 MB/s: the reference algorithm in TypeScript), stats, footer and commit a few ms: ~0.2 CPU-s, against
-0.4–0.5 measured per write. The rest is V8: compiling the hot loops on background threads (~0.1 CPU-s of a
-cold write), running them unoptimized until then, and repeated eager deopts on cold paths (\`--trace-deopt\`
-shows ~20 per write in the bit-packer and in snappy's match extension). File size 18.6 MB (delta-rs 19.7 MB).
+Where the engine's CPU goes (column batch, warm, 1M rows, CPU profile of 14 in-process writes at load ≈ 2, per
+write): snappy ~105 ms (three 8 MB PLAIN int64 columns and the index pages, ~300 MB/s: the reference
+algorithm in TypeScript, mostly 5–7-byte copies and 1–3-byte literals on this data), string dictionaries of
+the 2M JS strings ~65 ms (hashing ~28, probing and comparing ~28), RLE/bit-packing of the five
+dictionary-index columns ~45 ms, int64 min/max ~17 ms, the customer_id and int32 dictionaries ~20 ms, GC
+~10 ms, stats, footer and commit a few ms: ~0.27 s. Repeated deoptimizations are gone: a fresh process
+writing twice had 105 deopts and 105 compilations, now 24 and 84 (\`--trace-deopt\`, \`--trace-opt\`; the
+loops compiled on stack replacement deoptimized at their end in every later call, and the run scan at the
+first RLE run). File size 18.6 MB (delta-rs 19.7 MB), byte for byte the file the writer made before.
 From Row objects, reading the 8 values out of each object (Decimal, Timestamp and bigint objects spread over
-a ~350 MB heap) adds 0.3–0.4 CPU-s. What limits the goal: JIT warm-up and deopts, snappy and bit-packing in
-JS at a few ns per byte or value where delta-rs runs native code, and hashing 2M JS strings for the
-dictionaries (an Arrow-style UTF-8 buffer input, or strings given as dictionary indices, would avoid most of it).
+a ~350 MB heap) adds 0.3–0.4 CPU-s. What limits the goal: JIT warm-up on a cold write (compiler threads and
+unoptimized code, ~0.1–0.2 CPU-s), snappy and bit-packing in JS at a few ns per byte or value where delta-rs
+runs native code, and hashing 2M JS strings for the dictionaries (an Arrow-style UTF-8 buffer input, or
+strings given as dictionary indices, would avoid most of it).
 
 Load average (1 min) before and after each round: ${
       loads.join(", ")
