@@ -9,20 +9,10 @@ import type { AddCDCFile, AddFile, Metadata } from "../log/actions.ts";
 import type { StructField, StructType } from "../schema/types.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { dataFields } from "./arrow_columns.ts";
-import { batchToPrimitiveColumns } from "./batch_columns.ts";
-import {
-  batchToRows,
-  isColumnBatch,
-  sliceBatch,
-  takeBatch,
-  vectorValue,
-  type WriteInput,
-} from "./column_batch.ts";
-import { statsFromPrimitiveColumns, type StatsOptions, statsOptionsFromConfiguration } from "./file_stats.ts";
+import { isColumnBatch, sliceBatch, takeBatch, vectorValue, type WriteInput } from "./column_batch.ts";
+import { statsOptionsFromConfiguration } from "./file_stats.ts";
 import { encodeDataFile, type ParquetCompression, parquetSuffix } from "./parquet_file.ts";
-import { writePrimitiveParquet } from "./parquet_writer.ts";
 import { keyToAddPath, partitionFolder, partitionValueString } from "./partition_values.ts";
-import { isPrimitiveField } from "./primitive_columns.ts";
 
 /** How data files are laid out. */
 export interface DataFileOptions {
@@ -80,27 +70,6 @@ export function groupByPartition(
   }));
 }
 
-/**
- * A data file's bytes and (with `stats`) its `add.stats`. Column batches of flat primitive tables go straight
- * to the primitive Parquet writer; other batches (zstd) take the row path.
- */
-function encodeFile(
-  fields: readonly StructField[],
-  input: WriteInput,
-  compression: ParquetCompression,
-  stats: StatsOptions | undefined,
-): { bytes: Uint8Array; stats?: string } {
-  if (!isColumnBatch(input)) return encodeDataFile(fields, input, compression, stats);
-  if (compression === "zstd" || !fields.every(isPrimitiveField)) {
-    return encodeDataFile(fields, batchToRows(fields, input), compression, stats);
-  }
-  const columns = batchToPrimitiveColumns(fields, input);
-  return {
-    bytes: writePrimitiveParquet(columns, input.length, compression),
-    stats: stats && statsFromPrimitiveColumns(fields, columns, input.length, stats),
-  };
-}
-
 /** Rows `from` to `to` of the input. */
 function sliceInput(input: WriteInput, from: number, to: number): WriteInput {
   return isColumnBatch(input) ? sliceBatch(input, from, to) : input.slice(from, to);
@@ -148,7 +117,7 @@ function startFiles(
       const folder = partitionFolder(metadata.partitionColumns, group.values);
       for (let i = 0; i < group.rows.length; i += maxRows) {
         const chunk = group.rows.length <= maxRows ? group.rows : sliceInput(group.rows, i, i + maxRows);
-        const { bytes, stats } = encodeFile(
+        const { bytes, stats } = encodeDataFile(
           fields,
           chunk,
           compression,

@@ -12,6 +12,8 @@ import { rowsToColumns } from "./arrow_columns.ts";
 import { statsFromColumns, statsFromPrimitiveColumns, type StatsOptions } from "./file_stats.ts";
 import { isPrimitiveField, rowsToPrimitiveColumns } from "./primitive_columns.ts";
 import { writePrimitiveParquet } from "./parquet_writer.ts";
+import { batchToPrimitiveColumns } from "./batch_columns.ts";
+import { batchToRows, isColumnBatch, type WriteInput } from "./column_batch.ts";
 
 /** Parquet compression codecs the writer offers. */
 export type ParquetCompression = "snappy" | "zstd" | "uncompressed";
@@ -58,23 +60,26 @@ export function encodeParquet(
 }
 
 /**
- * A data file's bytes and, when `stats` is given, its `add.stats` JSON. Flat tables of primitive columns (the
- * common case) go through the TypeScript writer straight from the rows; nested columns and zstd through Arrow
- * and parquet-wasm.
+ * A data file's bytes and, when `stats` is given, its `add.stats` JSON, from rows or a column batch. Flat tables
+ * of primitive columns (the common case) go through the TypeScript writer straight from the input; nested
+ * columns and zstd through Arrow and parquet-wasm (a batch as rows).
  */
 export function encodeDataFile(
   fields: readonly StructField[],
-  rows: readonly Row[],
+  input: WriteInput,
   compression: ParquetCompression = "snappy",
   stats?: StatsOptions,
 ): { bytes: Uint8Array; stats?: string } {
   if (compression !== "zstd" && fields.every(isPrimitiveField)) {
-    const columns = rowsToPrimitiveColumns(fields, rows);
+    const columns = isColumnBatch(input)
+      ? batchToPrimitiveColumns(fields, input)
+      : rowsToPrimitiveColumns(fields, input);
     return {
-      bytes: writePrimitiveParquet(columns, rows.length, compression),
-      stats: stats && statsFromPrimitiveColumns(fields, columns, rows.length, stats),
+      bytes: writePrimitiveParquet(columns, input.length, compression),
+      stats: stats && statsFromPrimitiveColumns(fields, columns, input.length, stats),
     };
   }
+  const rows = isColumnBatch(input) ? batchToRows(fields, input) : input;
   const { batch, columns } = rowsToColumns([...fields], rows);
   return {
     bytes: encodeRecordBatch(batch, compression),
