@@ -161,6 +161,15 @@ async function assertSameTables(run: StreamRun, lake: string, single: string): P
 }
 
 /** Kills what still runs and waits for every instance's output. */
+/** Waits for each instance to end on its own (idle) and asserts it exited with 0. */
+async function assertExitedCleanly(instances: readonly Instance[]): Promise<void> {
+  for (const i of instances) {
+    const status = await i.child.status;
+    await i.drained;
+    assert.equal(status.code, 0, `instance ${i.id} failed\n${logOf(i)}`);
+  }
+}
+
 async function killAll(instances: readonly Instance[]): Promise<void> {
   for (const i of instances) {
     try {
@@ -231,11 +240,7 @@ Deno.test({
         live.push(fresh);
         all.push(fresh);
       }
-      for (const i of live) {
-        const status = await i.child.status;
-        await i.drained;
-        assert.equal(status.code, 0, `instance ${i.id} failed\n${logOf(i)}`);
-      }
+      await assertExitedCleanly(live);
     } finally {
       await killAll(all);
     }
@@ -339,11 +344,7 @@ Deno.test({
       all.push(fresh);
       faker = await faking;
       await run.waitForEvents(faker.events);
-      for (const i of live) {
-        const status = await i.child.status;
-        await i.drained;
-        assert.equal(status.code, 0, `instance ${i.id} failed\n${logOf(i)}`);
-      }
+      await assertExitedCleanly(live);
     } finally {
       await killAll(all);
     }
