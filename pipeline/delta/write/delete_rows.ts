@@ -13,7 +13,7 @@ import { KeyIndex } from "./key_index.ts";
 import { rewriteFiles } from "./rewrite_files.ts";
 import { loadSnapshotOrNull, runCommit, type WriterOptions } from "./run_commit.ts";
 import { footprint } from "./write_table.ts";
-import { cdfEnabled, checkWritable } from "./writer_protocol.ts";
+import { cdfEnabled, checkWritable, deletionVectorsEnabled } from "./writer_protocol.ts";
 
 /** A row predicate with an optional file-level pre-filter. */
 export interface RowPredicate {
@@ -73,6 +73,8 @@ export async function deleteRows(
     (row) => predicate.test(row) ? null : undefined,
     fileOptions,
     now,
+    undefined,
+    deletionVectorsEnabled(snapshot.protocol, snapshot.metadata),
   );
   if (rw.removes.length === 0) {
     return { version: null, numDeletedRows: 0, numRemovedFiles: 0, numAddedFiles: 0 };
@@ -99,6 +101,7 @@ export async function deleteRows(
         numRemovedFiles: String(rw.removes.length),
         numAddedFiles: String(rw.adds.length),
         numCopiedRows: String(rw.numCopiedRows),
+        numDeletionVectorsAdded: String(rw.numDeletionVectors),
       },
       footprint: footprint({
         readsData: true,
@@ -107,7 +110,7 @@ export async function deleteRows(
       }),
       isBlindAppend: false,
     },
-    [...rw.adds, ...cdc].map((a) => addPathToKey(a.path)),
+    [...rw.writtenKeys, ...cdc.map((a) => addPathToKey(a.path))],
     options,
     snapshot.properties,
   );

@@ -6,6 +6,7 @@
  */
 import type { Row, Value } from "../../value/mod.ts";
 import type { AddFile } from "../log/actions.ts";
+import { readDeletionVector } from "../read/deletion_vector.ts";
 import { arrowToValues, findArrowField } from "../read/arrow_values.ts";
 import { readParquetTable } from "../read/parquet_file.ts";
 import type { StructType } from "../schema/types.ts";
@@ -17,18 +18,9 @@ export function addPathToKey(path: string): string {
   return decodeURIComponent(path);
 }
 
-/** Files with deletion vectors are refused: the writer does not produce or rewrite them. */
-function checkNoDeletionVector(add: AddFile, where: string): void {
-  if (add.deletionVector) {
-    throw new Error(
-      `Cannot rewrite "${add.path}" in "${where}": it has a deletion vector, which this writer does not support`,
-    );
-  }
-}
-
 /**
- * All rows of the data file `add` of a table with `schema` and `partitionColumns`. Files with deletion vectors
- * are refused: the writer does not produce or rewrite them.
+ * The live rows of the data file `add` of a table with `schema` and `partitionColumns`: the rows its deletion
+ * vector deletes, if it has one, are left out.
  */
 export async function readFileRows(
   store: ObjectStore,
@@ -37,11 +29,20 @@ export async function readFileRows(
   add: AddFile,
 ): Promise<Row[]> {
   const key = addPathToKey(add.path);
-  checkNoDeletionVector(add, store.url);
-  return decodeFileRows(await store.get(key), `${store.url}/${key}`, schema, partitionColumns, add);
+  const [bytes, deleted] = await Promise.all([
+    store.get(key),
+    add.deletionVector ? readDeletionVector(store, add.deletionVector) : null,
+  ]);
+  const rows = decodeFileRows(bytes, `${store.url}/${key}`, schema, partitionColumns, add);
+  if (!deleted) return rows;
+  const gone = new Set(deleted);
+  return rows.filter((_, i) => !gone.has(i));
 }
 
-/** The rows of a data file's bytes (the CPU half of {@linkcode readFileRows}); `source` names it in errors. */
+/**
+ * Every physical row of a data file's bytes, in file order, including rows a deletion vector deletes (a row's
+ * index is its position in the file); `source` names the file in errors.
+ */
 export function decodeFileRows(
   bytes: Uint8Array,
   source: string,
@@ -49,7 +50,6 @@ export function decodeFileRows(
   partitionColumns: readonly string[],
   add: AddFile,
 ): Row[] {
-  checkNoDeletionVector(add, source);
   const table = readParquetTable(bytes, source);
   const n = table.numRows;
   const rows: Row[] = Array.from({ length: n }, () => ({}));

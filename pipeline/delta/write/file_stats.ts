@@ -364,3 +364,19 @@ function statsJson(
   const { min, max, nulls } = walk(fields, columns, []);
   return JSON.stringify({ numRecords, minValues: min, maxValues: max, nullCount: nulls });
 }
+
+/**
+ * The `stats` JSON of a file that gets a deletion vector: the same text with `"tightBounds":false` (its min/max
+ * may now cover deleted rows only; numRecords stays the physical row count, as the protocol says). Edited as
+ * text so int64 bounds beyond 2^53 keep their digits.
+ */
+export function withLooseBounds(stats: string | null | undefined): string | null | undefined {
+  if (!stats) return stats;
+  if (/"tightBounds"\s*:/.test(stats)) {
+    return stats.replace(/"tightBounds"\s*:\s*true/, '"tightBounds":false');
+  }
+  const end = stats.lastIndexOf("}");
+  if (end < 0) throw new SyntaxError(`Cannot mark stats ${stats} as loose: not a JSON object`);
+  const empty = stats.slice(0, end).trimEnd().endsWith("{");
+  return `${stats.slice(0, end)}${empty ? "" : ","}"tightBounds":false${stats.slice(end)}`;
+}

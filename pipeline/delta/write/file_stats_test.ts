@@ -6,6 +6,7 @@ import {
   statsOptionsFromConfiguration,
   truncateMaxString,
   truncateMinString,
+  withLooseBounds,
 } from "./file_stats.ts";
 
 const f = (name: string, type: StructField["type"], nullable = true): StructField => ({
@@ -161,4 +162,18 @@ Deno.test("truncateMinString() and truncateMaxString() follow Spark's 32-charact
   const stats = JSON.parse(computeStats([f("s", "string")], [{ s: long }, { s: "b" }]));
   assert.equal(stats.minValues.s, "a".repeat(32));
   assert.equal(stats.maxValues.s, "b");
+});
+
+Deno.test("withLooseBounds() sets tightBounds false and keeps every other digit of the stats", () => {
+  const stats = '{"numRecords":3,"minValues":{"id":9007199254740993},"maxValues":{"id":9007199254740995}}';
+  assert.equal(
+    withLooseBounds(stats),
+    '{"numRecords":3,"minValues":{"id":9007199254740993},"maxValues":{"id":9007199254740995},"tightBounds":false}',
+  );
+  assert.equal(
+    withLooseBounds('{"numRecords":1,"tightBounds":true}'),
+    '{"numRecords":1,"tightBounds":false}',
+  );
+  assert.equal(withLooseBounds("{}"), '{"tightBounds":false}');
+  assert.equal(withLooseBounds(undefined), undefined);
 });

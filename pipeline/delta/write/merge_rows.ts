@@ -20,7 +20,7 @@ import { type Rewrite, rewriteFiles, rowCacheId } from "./rewrite_files.ts";
 import type { RowCache } from "./row_cache.ts";
 import { loadSnapshotOrNull, runCommit, type WriterOptions } from "./run_commit.ts";
 import { checkColumns, footprint, newTableActions, type NewTableOptions } from "./write_table.ts";
-import { cdfEnabled, checkWritable } from "./writer_protocol.ts";
+import { cdfEnabled, checkWritable, deletionVectorsEnabled } from "./writer_protocol.ts";
 
 /** Options of {@linkcode mergeRows}. */
 export interface MergeRowsOptions extends WriterOptions {
@@ -73,8 +73,9 @@ export interface MergeResult {
 }
 
 /**
- * Upserts `upserts` and deletes `deletes` by `keyColumns` as one commit (copy-on-write: only files that may hold
- * a touched key are read, only files that hold one are rewritten), with the `txn` action in the same commit and
+ * Upserts `upserts` and deletes `deletes` by `keyColumns` as one commit (only files that may hold a touched key
+ * are read; files that hold one are rewritten, or get a deletion vector when the table has them enabled,
+ * `delta.enableDeletionVectors`), with the `txn` action in the same commit and
  * Change Data Feed files when the table has CDF on. When several upserts share a key, the last one wins.
  *
  * Errors: TypeError for rows with unknown columns, null keys, or a key both upserted and deleted;
@@ -108,13 +109,14 @@ export async function mergeRows(store: ObjectStore, options: MergeRowsOptions): 
   }
 }
 
-const NOTHING_REWRITTEN: Omit<Rewrite, "readPaths" | "uploaded"> = {
+const NOTHING_REWRITTEN: Omit<Rewrite, "readPaths" | "writtenKeys" | "uploaded"> = {
   removes: [],
   adds: [],
   changes: [],
   numDeletedRows: 0,
   numUpdatedRows: 0,
   numCopiedRows: 0,
+  numDeletionVectors: 0,
 };
 
 function noChange(snapshot: Snapshot, skipped: boolean, numFilesRead = 0): MergeResult {
@@ -195,8 +197,17 @@ async function mergeOnce(
     ? options.rowCache
     : undefined;
   const rw: Rewrite = snapshot
-    ? await rewriteFiles(store, snapshot, candidates, decide, fileOptions, now, rowCache)
-    : { ...NOTHING_REWRITTEN, readPaths: new Set(), uploaded: Promise.resolve() };
+    ? await rewriteFiles(
+      store,
+      snapshot,
+      candidates,
+      decide,
+      fileOptions,
+      now,
+      rowCache,
+      deletionVectorsEnabled(snapshot.protocol, metadata),
+    )
+    : { ...NOTHING_REWRITTEN, readPaths: new Set(), writtenKeys: [], uploaded: Promise.resolve() };
   const inserts: Row[] = [];
   for (const [k, r] of incoming) if (!matched.has(k)) inserts.push(r);
   if (snapshot && rw.removes.length === 0 && inserts.length === 0) {
@@ -246,6 +257,7 @@ async function mergeOnce(
         numTargetRowsCopied: String(rw.numCopiedRows),
         numTargetFilesRemoved: String(rw.removes.length),
         numTargetFilesAdded: String(adds.length),
+        numTargetDeletionVectorsAdded: String(rw.numDeletionVectors),
         numSourceRows: String(options.upserts.length + options.deletes.length),
       },
       footprint: footprint({
@@ -259,7 +271,7 @@ async function mergeOnce(
       }),
       isBlindAppend: false,
     },
-    [...adds, ...cdc].map((a) => addPathToKey(a.path)),
+    [...rw.writtenKeys, ...[...inserted.actions, ...cdc].map((a) => addPathToKey(a.path))],
     options,
     metadata.configuration,
   );

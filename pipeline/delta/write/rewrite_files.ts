@@ -1,7 +1,9 @@
 /**
- * Copy-on-write rewriting shared by deletes and upserts: read only the candidate files, decide per row whether
- * it stays, goes or changes, and rewrite only the files where something changed (untouched files keep their
- * `add`). Collects the Change Data Feed rows of what changed (never of copied rows, delta-lake.md §14).
+ * Rewriting shared by deletes, upserts and merges: read only the candidate files, decide per live row whether
+ * it stays, goes or changes, and change only the files where something changed (untouched files keep their
+ * `add`). Copy-on-write rewrites such a file whole; with deletion vectors the file stays and gets a vector of
+ * its removed rows (physical positions, united with its old vector), and replaced rows go to new files.
+ * Collects the Change Data Feed rows of what changed (never of copied rows, delta-lake.md §14).
  *
  * @module
  */
@@ -11,6 +13,9 @@ import type { Snapshot } from "../log/snapshot.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { type ChangeType, type DataFileOptions, startDataFiles } from "./data_files.ts";
 import { addPathToKey, decodeFileRows } from "./file_rows.ts";
+import { readDeletionVector } from "../read/deletion_vector.ts";
+import { deletionVectorFile } from "../read/deletion_vector_serialize.ts";
+import { withLooseBounds } from "./file_stats.ts";
 import type { RowCache } from "./row_cache.ts";
 import { removeFor } from "./write_table.ts";
 
@@ -24,9 +29,16 @@ export interface Rewrite {
   changes: { row: Row; type: ChangeType }[];
   /** Paths of the files read. */
   readPaths: Set<string>;
+  /**
+   * Storage keys of the files this rewrite wrote (new data files, the deletion vector file): unreferenced if
+   * the commit fails. A file re-added with a deletion vector is not among them (it is live).
+   */
+  writtenKeys: string[];
   numDeletedRows: number;
   numUpdatedRows: number;
   numCopiedRows: number;
+  /** Files that got a (new) deletion vector instead of a rewrite. */
+  numDeletionVectors: number;
   /** Settles when the new files are uploaded (await it before committing `adds`). */
   uploaded: Promise<void>;
 }
@@ -40,9 +52,12 @@ export function rowCacheId(store: ObjectStore, path: string): string {
 }
 
 /**
- * Rewrites `candidates` of `snapshot` by `decide`. Returns once every file is decided and the new ones are
- * encoded; their uploads may still run (`uploaded`), and nothing is committed. With `rowCache`, files found
- * there are neither fetched nor decoded, and the rows of each file written are put there.
+ * Rewrites `candidates` of `snapshot` by `decide`, which sees each live row (rows an existing deletion vector
+ * deletes are skipped, but keep counting as positions). Returns once every file is decided and the new ones
+ * are encoded; their uploads may still run (`uploaded`), and nothing is committed. With `deletionVectors`,
+ * changed files get a vector instead of a rewrite, except a file left with no live row, which is removed.
+ * With `rowCache`, files found there are neither fetched nor decoded, and the physical rows of each file
+ * written or read are put there (a file's rows never change; its vector is read from the log's descriptor).
  */
 export async function rewriteFiles(
   store: ObjectStore,
@@ -52,31 +67,53 @@ export async function rewriteFiles(
   options: DataFileOptions,
   deletionTime: number,
   rowCache?: RowCache,
+  deletionVectors = false,
 ): Promise<Rewrite> {
   const out: Omit<Rewrite, "uploaded"> = {
     removes: [],
     adds: [],
     changes: [],
     readPaths: new Set(),
+    writtenKeys: [],
     numDeletedRows: 0,
     numUpdatedRows: 0,
     numCopiedRows: 0,
+    numDeletionVectors: 0,
   };
   // Reads run ahead of decoding and uploads behind it, so a rewrite of n files waits for about one round
   // trip each way instead of 2n.
   const fetches: Promise<Uint8Array>[] = [];
-  // A file with a deletion vector keeps its path: only the decoding path knows (and refuses) it.
-  const cached = candidates.map((f) =>
-    f.deletionVector ? undefined : rowCache?.get(rowCacheId(store, f.path))
-  );
+  const vectorReads: (Promise<number[]> | undefined)[] = [];
+  const cached = candidates.map((f) => rowCache?.get(rowCacheId(store, f.path)));
   const fetch = (i: number) => {
-    if (i < candidates.length && fetches[i] === undefined && cached[i] === undefined) {
+    if (i >= candidates.length) return;
+    const dv = candidates[i].deletionVector;
+    if (dv && vectorReads[i] === undefined) {
+      const read = readDeletionVector(store, dv);
+      read.catch(() => {});
+      vectorReads[i] = read;
+    }
+    if (fetches[i] === undefined && cached[i] === undefined) {
       fetches[i] = store.get(addPathToKey(candidates[i].path));
       // Observed here so an early failure elsewhere leaves no unhandled rejection; awaited below.
       fetches[i].catch(() => {});
     }
   };
   const uploads: Promise<void>[] = [];
+  const start = (rows: Row[]) => {
+    const pending = startDataFiles(store, snapshot.metadata, snapshot.schema, rows, options);
+    // One file holds the rows in order (more when they span partitions or the row limit).
+    if (rowCache && pending.actions.length === 1) {
+      rowCache.set(rowCacheId(store, pending.actions[0].path), rows);
+    }
+    out.adds.push(...pending.actions);
+    out.writtenKeys.push(...pending.actions.map((a) => addPathToKey(a.path)));
+    uploads.push(pending.uploaded);
+  };
+  // With deletion vectors: the files that get one, their vectors, and the new versions of replaced rows.
+  const marked: AddFile[] = [];
+  const vectors: number[][] = [];
+  const moved: Row[] = [];
   try {
     for (let i = 0; i < candidates.length; i++) {
       for (let j = i; j < i + PREFETCH; j++) fetch(j);
@@ -90,47 +127,69 @@ export async function rewriteFiles(
         snapshot.partitionColumns,
         file,
       );
+      const old = await vectorReads[i] ?? [];
+      const gone = old.length > 0 ? new Set(old) : null;
       const kept: Row[] = [];
-      let changed = false;
-      for (const row of rows) {
+      const removed: number[] = [];
+      let updated = 0;
+      for (let p = 0; p < rows.length; p++) {
+        if (gone?.has(p)) continue;
+        const row = rows[p];
         const d = decide(row);
-        if (d === undefined) kept.push(row);
-        else if (d === null) {
-          changed = true;
+        if (d === undefined) {
+          kept.push(row);
+          continue;
+        }
+        removed.push(p);
+        if (d === null) {
           out.numDeletedRows++;
           out.changes.push({ row, type: "delete" });
         } else {
-          changed = true;
-          out.numUpdatedRows++;
-          kept.push(d);
+          updated++;
+          (deletionVectors ? moved : kept).push(d);
           out.changes.push({ row, type: "update_preimage" }, { row: d, type: "update_postimage" });
         }
       }
+      out.numUpdatedRows += updated;
       const id = rowCacheId(store, file.path);
-      if (!changed) {
+      if (removed.length === 0) {
         if (cached[i] === undefined) rowCache?.set(id, rows);
         continue;
       }
-      rowCache?.delete(id);
       out.removes.push(removeFor(file, deletionTime, true));
-      out.numCopiedRows += kept.length;
-      if (kept.length > 0) {
-        const pending = startDataFiles(store, snapshot.metadata, snapshot.schema, kept, options);
-        // One file holds the kept rows in order (more when they span partitions or the row limit).
-        if (rowCache && pending.actions.length === 1) {
-          rowCache.set(rowCacheId(store, pending.actions[0].path), kept);
-        }
-        out.adds.push(...pending.actions);
-        uploads.push(pending.uploaded);
+      const live = rows.length - old.length - removed.length;
+      if (deletionVectors && live > 0) {
+        // The file stays (with its physical rows cached); its vector grows by the rows removed now.
+        if (cached[i] === undefined) rowCache?.set(id, rows);
+        marked.push(file);
+        vectors.push(old.concat(removed));
+        continue;
       }
+      rowCache?.delete(id);
+      if (deletionVectors) continue; // no live row left: a plain remove
+      out.numCopiedRows += kept.length - updated;
+      if (kept.length > 0) start(kept);
     }
+    if (marked.length > 0) {
+      const dvFile = deletionVectorFile(vectors);
+      out.writtenKeys.push(dvFile.key);
+      uploads.push(store.put(dvFile.key, dvFile.bytes));
+      marked.forEach((file, i) =>
+        out.adds.push({
+          ...file,
+          dataChange: true,
+          stats: withLooseBounds(file.stats),
+          deletionVector: dvFile.descriptors[i],
+        })
+      );
+      out.numDeletionVectors = marked.length;
+    }
+    if (moved.length > 0) start(moved);
   } catch (e) {
     // The uploads started are unreferenced orphans (VACUUM removes them); their outcome is moot.
     for (const u of uploads) u.catch(() => {});
     throw e;
   }
-  // Kept rows include the replaced ones; copied rows are the unchanged rest.
-  out.numCopiedRows -= out.numUpdatedRows;
   const uploaded = Promise.all(uploads).then(() => {});
   uploaded.catch(() => {}); // handled by the caller's await; this only keeps an early exit from leaking it
   return { ...out, uploaded };

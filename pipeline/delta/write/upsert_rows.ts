@@ -14,7 +14,7 @@ import { KeyIndex } from "./key_index.ts";
 import { rewriteFiles } from "./rewrite_files.ts";
 import { loadSnapshotOrNull, runCommit, type WriterOptions } from "./run_commit.ts";
 import { checkColumns, footprint } from "./write_table.ts";
-import { cdfEnabled, checkWritable } from "./writer_protocol.ts";
+import { cdfEnabled, checkWritable, deletionVectorsEnabled } from "./writer_protocol.ts";
 
 /** What an upsert did. */
 export interface UpsertResult {
@@ -69,6 +69,8 @@ export async function upsertRows(
     },
     fileOptions,
     now,
+    undefined,
+    deletionVectorsEnabled(snapshot.protocol, snapshot.metadata),
   );
   const inserts = [...incoming].filter(([k]) => !matched.has(k)).map(([, r]) => r);
   const inserted = startDataFiles(store, snapshot.metadata, snapshot.schema, inserts, fileOptions);
@@ -113,6 +115,7 @@ export async function upsertRows(
         numTargetRowsCopied: String(rw.numCopiedRows),
         numTargetFilesRemoved: String(rw.removes.length),
         numTargetFilesAdded: String(adds.length),
+        numTargetDeletionVectorsAdded: String(rw.numDeletionVectors),
         numSourceRows: String(rows.length),
       },
       footprint: footprint({
@@ -122,7 +125,7 @@ export async function upsertRows(
       }),
       isBlindAppend: false,
     },
-    [...adds, ...cdc].map((a) => addPathToKey(a.path)),
+    [...rw.writtenKeys, ...[...inserted.actions, ...cdc].map((a) => addPathToKey(a.path))],
     options,
     snapshot.properties,
   );

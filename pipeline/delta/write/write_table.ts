@@ -28,6 +28,12 @@ export interface NewTableOptions {
   properties?: Record<string, string>;
   /** Shortcut for `delta.enableChangeDataFeed=true`. @default false */
   enableChangeDataFeed?: boolean;
+  /**
+   * Shortcut for `delta.enableDeletionVectors=true`: protocol (3,7) with the `deletionVectors` feature, and row
+   * removals from existing files (merge, upsert, delete) written as deletion vectors instead of rewrites.
+   * @default false
+   */
+  enableDeletionVectors?: boolean;
   name?: string;
   description?: string;
 }
@@ -63,6 +69,7 @@ export function newTableActions(
 ): { metadata: Metadata; protocol: Protocol } {
   const configuration = { ...(table.properties ?? {}) };
   if (table.enableChangeDataFeed) configuration["delta.enableChangeDataFeed"] = "true";
+  if (table.enableDeletionVectors) configuration["delta.enableDeletionVectors"] = "true";
   const partitionColumns = table.partitionColumns ?? [];
   for (const c of partitionColumns) {
     const f = table.schema.fields.find((x) => x.name === c);
@@ -136,7 +143,10 @@ export function footprint(init: Partial<TransactionFootprint>): TransactionFootp
   };
 }
 
-/** A `remove` for a live file, as Spark writes it (deletion time, partition values and size for CDF readers). */
+/**
+ * A `remove` for a live file, as Spark writes it (deletion time, partition values and size for CDF readers),
+ * with the file's deletion vector: files are reconciled by path and vector, so it must name the live one.
+ */
 export function removeFor(add: AddFile, now: number, dataChange: boolean): RemoveFile {
   return {
     path: add.path,
@@ -146,6 +156,7 @@ export function removeFor(add: AddFile, now: number, dataChange: boolean): Remov
     partitionValues: add.partitionValues,
     size: add.size,
     ...(add.stats ? { stats: add.stats } : {}),
+    ...(add.deletionVector ? { deletionVector: add.deletionVector } : {}),
   };
 }
 

@@ -13,10 +13,11 @@ export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set([
   "invariants",
   "changeDataFeed",
   "timestampNtz",
+  "deletionVectors",
 ]);
 
 /** Reader features of tables this writer may write (a writer reads, so it must also implement them). */
-const WRITABLE_READER_FEATURES: ReadonlySet<string> = new Set(["timestampNtz"]);
+const WRITABLE_READER_FEATURES: ReadonlySet<string> = new Set(["timestampNtz", "deletionVectors"]);
 
 /** Whether `type` is or contains (in a struct, array or map) a `timestamp_ntz`. */
 export function usesTimestampNtz(type: DataType): boolean {
@@ -33,18 +34,22 @@ export function usesTimestampNtz(type: DataType): boolean {
 
 /**
  * The lowest protocol for a table with these properties and schema: (1,2), or (1,4) with Change Data Feed;
- * with a `timestamp_ntz` column (3,7) with the `timestampNtz` feature. A (3,7) table names every writer
- * feature explicitly, so it lists the legacy ones the table would otherwise have had: appendOnly and
+ * (3,7) when a column is `timestamp_ntz` (feature `timestampNtz`) or `delta.enableDeletionVectors` is "true"
+ * (feature `deletionVectors`, opt-in: reader version 3 is beyond some readers). A (3,7) table names every
+ * writer feature explicitly, so it lists the legacy ones the table would otherwise have had: appendOnly and
  * invariants (writer 2) and changeDataFeed when it is enabled.
  */
 export function protocolFor(configuration: Record<string, string>, schema: DataType): Protocol {
   const cdf = configuration["delta.enableChangeDataFeed"] === "true";
-  if (!usesTimestampNtz(schema)) return { minReaderVersion: 1, minWriterVersion: cdf ? 4 : 2 };
+  const ntz = usesTimestampNtz(schema);
+  const dv = configuration["delta.enableDeletionVectors"] === "true";
+  if (!ntz && !dv) return { minReaderVersion: 1, minWriterVersion: cdf ? 4 : 2 };
+  const features = [...(ntz ? ["timestampNtz"] : []), ...(dv ? ["deletionVectors"] : [])];
   return {
     minReaderVersion: 3,
     minWriterVersion: 7,
-    readerFeatures: ["timestampNtz"],
-    writerFeatures: ["appendOnly", "invariants", ...(cdf ? ["changeDataFeed"] : []), "timestampNtz"],
+    readerFeatures: features,
+    writerFeatures: ["appendOnly", "invariants", ...(cdf ? ["changeDataFeed"] : []), ...features],
   };
 }
 
@@ -74,6 +79,17 @@ export function protocolUpgrade(
   };
 }
 
+/**
+ * Whether row removals from existing files are written as deletion vectors: the table has the
+ * `deletionVectors` feature and `delta.enableDeletionVectors` is "true" (writers may create vectors only then;
+ * a table with the feature but the property off still gets its existing vectors honoured, by copy-on-write).
+ */
+export function deletionVectorsEnabled(protocol: Protocol, metadata: Metadata): boolean {
+  return metadata.configuration?.["delta.enableDeletionVectors"] === "true" &&
+    (protocol.writerFeatures ?? []).includes("deletionVectors") &&
+    (protocol.readerFeatures ?? []).includes("deletionVectors");
+}
+
 /** Whether Change Data Feed files must be written. */
 export function cdfEnabled(metadata: Metadata): boolean {
   return metadata.configuration?.["delta.enableChangeDataFeed"] === "true";
@@ -81,7 +97,7 @@ export function cdfEnabled(metadata: Metadata): boolean {
 
 /**
  * Throws an Error naming the table when this writer cannot write it safely: a reader protocol or reader feature
- * it does not implement for writing (column mapping, deletion vectors…), writer features it does not honour, CHECK constraints or generated
+ * it does not implement for writing (column mapping…), writer features it does not honour, CHECK constraints or generated
  * columns it would not evaluate, or `delta.appendOnly` for an operation that removes data.
  */
 export function checkWritable(
@@ -99,7 +115,7 @@ export function checkWritable(
     }
   } else if (protocol.minReaderVersion > 1) {
     throw new Error(
-      `${where}: it needs reader version ${protocol.minReaderVersion}, this writer writes reader version 1 and 3 (timestampNtz) tables only`,
+      `${where}: it needs reader version ${protocol.minReaderVersion}, this writer writes reader version 1 and 3 (timestampNtz, deletionVectors) tables only`,
     );
   }
   if (protocol.minWriterVersion === 7) {

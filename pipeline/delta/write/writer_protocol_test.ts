@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import type { Metadata, Protocol } from "../log/actions.ts";
 import type { StructType } from "../schema/types.ts";
-import { checkWritable, protocolFor, protocolUpgrade, usesTimestampNtz } from "./writer_protocol.ts";
+import {
+  checkWritable,
+  deletionVectorsEnabled,
+  protocolFor,
+  protocolUpgrade,
+  usesTimestampNtz,
+} from "./writer_protocol.ts";
 
 const plain: StructType = {
   type: "struct",
@@ -12,12 +18,12 @@ const withNtz: StructType = {
   fields: [...plain.fields, { name: "local", type: "timestamp_ntz", nullable: true, metadata: {} }],
 };
 const cdf = { "delta.enableChangeDataFeed": "true" };
-const metadata = (schema: StructType): Metadata => ({
+const metadata = (schema: StructType, configuration: Record<string, string> = {}): Metadata => ({
   id: "t",
   format: { provider: "parquet", options: {} },
   schemaString: JSON.stringify(schema),
   partitionColumns: [],
-  configuration: {},
+  configuration,
 });
 
 Deno.test("usesTimestampNtz() finds timestamp_ntz inside structs, arrays and maps", () => {
@@ -99,6 +105,42 @@ Deno.test("checkWritable() accepts the (3,7) timestampNtz protocol it declares",
   checkWritable(protocolFor(cdf, withNtz), metadata(withNtz), "mem://t");
 });
 
+Deno.test("protocolFor() declares (3,7) with deletionVectors only when delta.enableDeletionVectors is true", () => {
+  const dv = { "delta.enableDeletionVectors": "true" };
+  assert.deepEqual(protocolFor({ "delta.enableDeletionVectors": "false" }, plain), {
+    minReaderVersion: 1,
+    minWriterVersion: 2,
+  });
+  assert.deepEqual(protocolFor({ ...dv, ...cdf }, plain), {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: ["deletionVectors"],
+    writerFeatures: ["appendOnly", "invariants", "changeDataFeed", "deletionVectors"],
+  });
+  assert.deepEqual(protocolFor(dv, withNtz), {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: ["timestampNtz", "deletionVectors"],
+    writerFeatures: ["appendOnly", "invariants", "timestampNtz", "deletionVectors"],
+  });
+});
+
+Deno.test("deletionVectorsEnabled() needs both the feature and the property", () => {
+  const dv = { "delta.enableDeletionVectors": "true" };
+  assert.equal(deletionVectorsEnabled(protocolFor(dv, plain), metadata(plain, dv)), true);
+  assert.equal(deletionVectorsEnabled(protocolFor(dv, plain), metadata(plain)), false);
+  assert.equal(deletionVectorsEnabled(protocolFor({}, plain), metadata(plain, dv)), false);
+  // Spark's DV tables list only the features they use.
+  const spark = {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: ["deletionVectors"],
+    writerFeatures: ["deletionVectors"],
+  };
+  checkWritable(spark, metadata(plain, dv), "mem://t", { removesData: true });
+  assert.equal(deletionVectorsEnabled(spark, metadata(plain, dv)), true);
+});
+
 Deno.test("checkWritable() refuses reader and writer features it does not support", () => {
   assert.throws(
     () =>
@@ -106,14 +148,14 @@ Deno.test("checkWritable() refuses reader and writer features it does not suppor
         {
           minReaderVersion: 3,
           minWriterVersion: 7,
-          readerFeatures: ["timestampNtz", "deletionVectors"],
-          writerFeatures: ["timestampNtz", "deletionVectors"],
+          readerFeatures: ["timestampNtz", "columnMapping"],
+          writerFeatures: ["timestampNtz", "columnMapping"],
         },
         metadata(withNtz),
         "mem://t",
       ),
     {
-      message: 'Cannot write to "mem://t": reader feature "deletionVectors" is not supported by this writer',
+      message: 'Cannot write to "mem://t": reader feature "columnMapping" is not supported by this writer',
     },
   );
   assert.throws(
