@@ -1,0 +1,263 @@
+import assert from "node:assert/strict";
+import { Decimal, type Row } from "../../value/mod.ts";
+import type { AddFile, RemoveFile } from "../log/actions.ts";
+import { loadSnapshot, readCommit } from "../log/snapshot.ts";
+import { goldenCopy } from "../golden/golden_tables.ts";
+import { readChanges } from "../read/changes.ts";
+import { deletionVectorKey, readDeletionVector } from "../read/deletion_vector.ts";
+import { scanAll } from "../read/scan.ts";
+import type { StructType } from "../schema/types.ts";
+import { MemoryStore } from "../storage/memory_store.ts";
+import type { ByteRange, ObjectStore } from "../storage/object_store.ts";
+import { CommitConflictError } from "./commit_conflict_error.ts";
+import { deleteByKey } from "./delete_rows.ts";
+import { mergeRows, type MergeRowsOptions } from "./merge_rows.ts";
+import { RowCache } from "./row_cache.ts";
+import { upsertRows } from "./upsert_rows.ts";
+import { createTable, writeTable } from "./write_table.ts";
+
+const schema: StructType = {
+  type: "struct",
+  fields: [
+    { name: "id", type: "long", nullable: false, metadata: {} },
+    { name: "name", type: "string", nullable: true, metadata: {} },
+    { name: "amount", type: "decimal(10,2)", nullable: true, metadata: {} },
+  ],
+};
+const row = (id: number, name = `n${id}`, amount = "1.00"): Row => ({
+  id: BigInt(id),
+  name,
+  amount: Decimal.parse(amount),
+});
+const key = (id: number): Row => ({ id: BigInt(id) });
+let clock = 1_700_000_000_000;
+const now = () => clock++;
+
+/** A table of three files with ids 1–10, 11–20, 21–30, with or without deletion vectors. */
+async function table(dv: boolean, store = new MemoryStore()): Promise<MemoryStore> {
+  await createTable(store, { schema, enableChangeDataFeed: true, enableDeletionVectors: dv }, { now });
+  for (let f = 0; f < 3; f++) {
+    await writeTable(store, Array.from({ length: 10 }, (_, i) => row(f * 10 + i + 1)), { now });
+  }
+  return store;
+}
+
+async function contents(store: ObjectStore): Promise<Row[]> {
+  const rows = await scanAll(store, await loadSnapshot(store));
+  return rows.sort((a, b) => Number((a.id as bigint) - (b.id as bigint)));
+}
+
+async function changes(store: ObjectStore, fromVersion: number): Promise<string[]> {
+  return (await Array.fromAsync(readChanges(store, { fromVersion }))).flat()
+    .map((r) => `${r._commit_version}:${r._change_type}:${r.id}:${r.name}`).sort();
+}
+
+const merge = (store: ObjectStore, upserts: Row[], deletes: Row[], extra: Partial<MergeRowsOptions> = {}) =>
+  mergeRows(store, { upserts, deletes, keyColumns: ["id"], now, checkpointInterval: 0, ...extra });
+
+const files = async (store: ObjectStore, v: number) => {
+  const actions = await readCommit(store, v);
+  return {
+    adds: actions.flatMap((a) => ("add" in a ? [a.add] : [])) as AddFile[],
+    removes: actions.flatMap((a) => ("remove" in a ? [a.remove] : [])) as RemoveFile[],
+  };
+};
+
+Deno.test("createTable() with enableDeletionVectors declares (3,7) with the deletionVectors feature", async () => {
+  const store = await table(true);
+  const s = await loadSnapshot(store);
+  assert.deepEqual(s.protocol, {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: ["deletionVectors"],
+    writerFeatures: ["appendOnly", "invariants", "changeDataFeed", "deletionVectors"],
+  });
+  assert.equal(s.metadata.configuration["delta.enableDeletionVectors"], "true");
+  assert.deepEqual((await loadSnapshot(await table(false))).protocol, {
+    minReaderVersion: 1,
+    minWriterVersion: 4,
+  });
+});
+
+Deno.test("mergeRows() on a DV table marks removed rows with a deletion vector instead of rewriting the file", async () => {
+  const dv = await table(true);
+  const cow = await table(false);
+  const batch: [Row[], Row[]] = [[row(5, "five"), row(31, "new")], [key(7), key(99)]];
+  const result = await merge(dv, ...batch);
+  await merge(cow, ...batch);
+  assert.equal(result.version, 4);
+  assert.deepEqual([result.numUpdatedRows, result.numInsertedRows, result.numDeletedRows], [1, 1, 1]);
+  assert.deepEqual(await contents(dv), await contents(cow));
+  assert.equal((await contents(dv)).find((r) => r.id === 5n)?.name, "five");
+  // The same change feed as copy-on-write: only the changed rows.
+  assert.deepEqual(await changes(dv, 4), await changes(cow, 4));
+  assert.deepEqual(await changes(dv, 4), [
+    "4:delete:7:n7",
+    "4:insert:31:new",
+    "4:update_postimage:5:five",
+    "4:update_preimage:5:n5",
+  ]);
+  const { adds, removes } = await files(dv, 4);
+  assert.equal(removes.length, 1);
+  const old = (await loadSnapshot(dv, { version: 3 })).files.find((f) => f.path === removes[0].path)!;
+  assert.equal(removes[0].deletionVector, undefined, "the file had no vector before");
+  const marked = adds.find((a) => a.path === removes[0].path)!;
+  assert.equal(marked.size, old.size);
+  assert.equal(marked.dataChange, true);
+  assert.deepEqual(marked.partitionValues, old.partitionValues);
+  const stats = JSON.parse(marked.stats!);
+  assert.equal(stats.numRecords, 10, "numRecords stays the physical count");
+  assert.equal(stats.tightBounds, false);
+  // Ids 5 and 7 are rows 4 and 6 of the file of ids 1–10.
+  assert.deepEqual(await readDeletionVector(dv, marked.deletionVector!), [4, 6]);
+  assert.equal(marked.deletionVector!.storageType, "u");
+  assert.ok((await dv.head(deletionVectorKey(marked.deletionVector!, dv.url))) !== null);
+  // Two new files: the insert and the new version of id 5 (the rewritten file is not among them).
+  assert.equal(adds.length, 3);
+  assert.equal(result.numRemovedFiles, 1);
+  const commitInfo = (await readCommit(dv, 4)).find((a) => "commitInfo" in a)!;
+  assert.equal(
+    (commitInfo as { commitInfo: { operationMetrics: Record<string, string> } }).commitInfo.operationMetrics
+      .numTargetDeletionVectorsAdded,
+    "1",
+  );
+  assert.equal((await loadSnapshot(dv)).numRecords, 30);
+});
+
+Deno.test("mergeRows() unites a file's new deletion vector with its old one and removes the old descriptor", async () => {
+  const dv = await table(true);
+  const cow = await table(false);
+  for (
+    const [up, del] of [[[row(2, "two")], [key(3)]], [[row(4, "four"), row(2, "again")], [key(9)]]] as const
+  ) {
+    await merge(dv, [...up], [...del]);
+    await merge(cow, [...up], [...del]);
+  }
+  assert.deepEqual(await contents(dv), await contents(cow));
+  assert.deepEqual(await changes(dv, 4), await changes(cow, 4));
+  const first = (await files(dv, 4)).adds.find((a) => a.deletionVector)!;
+  const { adds, removes } = await files(dv, 5);
+  const remove = removes.find((r) => r.path === first.path)!;
+  assert.deepEqual(remove.deletionVector, first.deletionVector, "the remove names the vector it replaces");
+  const marked = adds.find((a) => a.path === first.path)!;
+  // Rows 1 (id 2) and 2 (id 3) from the first merge, rows 3 (id 4) and 8 (id 9) now.
+  assert.deepEqual(await readDeletionVector(dv, marked.deletionVector!), [1, 2, 3, 8]);
+  // The second update of id 2 replaced its copy in the one-row file the first merge wrote: a plain remove.
+  assert.equal(removes.length, 2);
+  assert.equal(removes.find((r) => r.path !== first.path)?.deletionVector, undefined);
+  const s = await loadSnapshot(dv);
+  assert.equal(s.files.filter((f) => f.path === first.path).length, 1);
+  assert.equal(s.numRecords, 28);
+});
+
+Deno.test("mergeRows() removes a file without a vector when all its rows are deleted", async () => {
+  const dv = await table(true);
+  await merge(dv, [], [key(11), key(12)]);
+  const ids = Array.from({ length: 8 }, (_, i) => key(13 + i));
+  const result = await merge(dv, [], ids);
+  const { adds, removes } = await files(dv, result.version!);
+  assert.equal(adds.length, 0);
+  assert.equal(removes.length, 1);
+  assert.ok(removes[0].deletionVector, "the remove names the file's live vector");
+  const s = await loadSnapshot(dv);
+  assert.ok(!s.files.some((f) => f.path === removes[0].path));
+  assert.equal((await contents(dv)).length, 20);
+});
+
+Deno.test("upsertRows() and deleteByKey() write deletion vectors on a DV table", async () => {
+  const dv = await table(true);
+  const cow = await table(false);
+  for (const s of [dv, cow]) {
+    await upsertRows(s, [row(15, "fifteen"), row(40)], ["id"], { now });
+    await deleteByKey(s, [key(16), key(25)], ["id"], { now });
+  }
+  assert.deepEqual(await contents(dv), await contents(cow));
+  assert.deepEqual(await changes(dv, 4), await changes(cow, 4));
+  assert.equal((await files(dv, 5)).adds.filter((a) => a.deletionVector).length, 2);
+});
+
+Deno.test("mergeRows() with a row cache on a DV table keeps physical rows cached and fetches each file once", async () => {
+  const plain = await table(true);
+  const cachedStore = await table(true);
+  const cache = new RowCache(10_000);
+  const reads: string[] = [];
+  const counting: ObjectStore = {
+    url: cachedStore.url,
+    get: (k: string, r?: ByteRange) => {
+      if (k.endsWith(".parquet")) reads.push(k);
+      return cachedStore.get(k, r);
+    },
+    head: (k) => cachedStore.head(k),
+    put: (k, b) => cachedStore.put(k, b),
+    putIfAbsent: (k, b) => cachedStore.putIfAbsent(k, b),
+    delete: (k) => cachedStore.delete(k),
+    list: (p, o) => cachedStore.list(p, o),
+  };
+  const batches: [Row[], Row[]][] = [
+    [[row(5, "five"), row(31, "new")], [key(7)]],
+    [[row(5, "again"), row(8, "eight")], [key(31)]],
+    [[row(7, "back"), row(12, "twelve")], [key(2), key(1)]],
+    [[{ id: 12n, amount: Decimal.parse("9.5") }], [key(3)]],
+  ];
+  for (const [i, [up, del]] of batches.entries()) {
+    await merge(plain, up, del);
+    await merge(counting, up, del, { rowCache: cache });
+    assert.deepEqual(await contents(cachedStore), await contents(plain), `after batch ${i}`);
+  }
+  assert.deepEqual(reads, [...new Set(reads)], "no data file fetched twice");
+  assert.equal(reads.length, 2, "only the files of ids 1–10 and 11–20 written before the cache existed");
+  assert.deepEqual(await changes(cachedStore, 4), await changes(plain, 4));
+});
+
+Deno.test("mergeRows() on a stale snapshot conflicts with a concurrent merge that marked the same file", async () => {
+  const dv = await table(true);
+  const snapshot = await loadSnapshot(dv);
+  await merge(dv, [row(2, "first")], [], { snapshot });
+  await assert.rejects(merge(dv, [], [key(3)], { snapshot }), (e) => {
+    assert.ok(e instanceof CommitConflictError);
+    assert.ok(["concurrent-delete-delete", "concurrent-delete-read"].includes(e.kind), e.kind);
+    return true;
+  });
+  // The loser's deletion vector file was cleaned up; the winner's stays referenced.
+  const s = await loadSnapshot(dv);
+  const referenced = new Set(
+    s.files.flatMap((f) => f.deletionVector ? [deletionVectorKey(f.deletionVector, dv.url)] : []),
+  );
+  const dvFiles = (await Array.fromAsync(dv.list(""))).map((m) => m.key).filter((k) =>
+    k.startsWith("deletion_vector_")
+  );
+  assert.deepEqual(dvFiles, [...referenced]);
+  // Retried on the new snapshot it lands, and both changes are there.
+  await merge(dv, [], [key(3)]);
+  const rows = await contents(dv);
+  assert.equal(rows.find((r) => r.id === 2n)?.name, "first");
+  assert.ok(!rows.some((r) => r.id === 3n));
+});
+
+Deno.test("mergeRows() merges into Spark's table-with-dv-small, uniting with Spark's vector", async () => {
+  const store = await goldenCopy("table-with-dv-small");
+  assert.deepEqual((await scanAll(store, await loadSnapshot(store))).map((r) => r.value), [
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+  ]);
+  const result = await mergeRows(store, {
+    upserts: [{ value: 4 }, { value: 20 }],
+    deletes: [{ value: 6 }],
+    keyColumns: ["value"],
+    now,
+    checkpointInterval: 0,
+  });
+  const s = await loadSnapshot(store);
+  const values = (await scanAll(store, s)).map((r) => r.value as number).sort((a, b) => a - b);
+  assert.deepEqual(values, [1, 2, 3, 4, 5, 7, 8, 20]);
+  const { adds } = await files(store, result.version!);
+  const marked = adds.find((a) => a.deletionVector)!;
+  // Spark deleted rows 0 and 9; the merge removed 4 (replaced) and 6.
+  assert.deepEqual(await readDeletionVector(store, marked.deletionVector!), [0, 4, 6, 9]);
+});
