@@ -137,6 +137,32 @@ Deno.test("KafkaSource stops fetching while maxBuffered records wait to be pulle
   }
 });
 
+Deno.test("KafkaSource reads ahead twice the largest batch asked for, so small first batches are not held up", async () => {
+  const { kafka, prefix, producer, dispose } = await kafkaScene("ahead");
+  await createTopic(kafka, prefix, 1);
+  const source = new KafkaSource({ brokers: brokers(), groupId: `${prefix}-g`, topicPrefix: prefix });
+  try {
+    await produceCustomers(producer, prefix, Array.from({ length: 5000 }, (_, i) => i + 1));
+    let total = (await source.next({ maxRecords: 10, maxWaitMs: 10_000 })).records.length;
+    await new Promise((r) => setTimeout(r, 1500)); // the fetch loop runs on while nobody pulls
+    assert.ok(
+      source.buffered <= 500,
+      `${source.buffered} records buffered after a batch of 10 (at least 500)`,
+    );
+    total += (await source.next({ maxRecords: 1000, maxWaitMs: 2000 })).records.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(
+      source.buffered > 500 && source.buffered <= 2000,
+      `${source.buffered} records buffered after a batch of 1000`,
+    );
+    while (total < 5000) total += (await source.next({ maxRecords: 1000, maxWaitMs: 2000 })).records.length;
+    assert.equal(total, 5000);
+  } finally {
+    await source.close();
+    await dispose();
+  }
+});
+
 Deno.test("KafkaSource reports rebalanced partitions to the caller and two members together skip nothing", async () => {
   const { kafka, prefix, producer, dispose } = await kafkaScene("rebal");
   await createTopic(kafka, prefix, 4);

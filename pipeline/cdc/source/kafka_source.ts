@@ -12,7 +12,9 @@
  * - The question to the caller ends with its assignment: a rebalance, a restart or `close()` aborts its signal
  *   and stops waiting. kafkajs' disconnect waits for the batch handler, and a handler that kept waiting (and
  *   heartbeating) for a caller that was itself waiting on that disconnect held its partitions forever.
- * - Backpressure: kafkajs' fetch loop waits while more than `maxBuffered` records are waiting to be pulled.
+ * - Backpressure: kafkajs' fetch loop waits while the records waiting to be pulled reach twice the largest batch
+ *   asked for so far (at most `maxBuffered`): a job's small first batches do not wait behind the fetching and
+ *   decoding of a backlog's next 20,000 records, which used to delay a first commit by more than the batch took.
  * - A consumer that crashes for good is rebuilt with backoff and resumes from what was handed out.
  *
  * @module
@@ -53,7 +55,10 @@ export interface KafkaSourceOptions {
   partitionAssigners?: PartitionAssigner[];
   /** Captured tables for name mapping and keys. @default ECOMMERCE_TABLES */
   tables?: readonly TableDef[];
-  /** Records kept waiting to be pulled before fetching pauses. @default 20000 */
+  /**
+   * Records kept waiting to be pulled before fetching pauses, at most (the read-ahead is twice the largest
+   * batch asked for, at least 500). @default 20000
+   */
   maxBuffered?: number;
   /** @default "lakestream-cdc" */
   clientId?: string;
@@ -81,6 +86,9 @@ export interface KafkaSourceOptions {
    */
   topicRefreshMs?: number;
 }
+
+/** The smallest read-ahead, in records. */
+const MIN_READ_AHEAD = 500;
 
 interface Buffered {
   stream: string;
@@ -135,6 +143,10 @@ export class KafkaSource implements ChangeSource {
   #failure: Error | null = null;
   #closed = false;
   #wake: (() => void) | null = null;
+  /** Read-ahead: twice the largest `maxRecords` asked for so far, within [500, maxBuffered]. */
+  #readAhead: number;
+  /** Resumes a fetch loop paused by backpressure (records were taken). */
+  #room: (() => void) | null = null;
   /** Topics with the prefix that existed when the current consumer subscribed. */
   #topics = new Set<string>();
   #topicsCheckedAt = 0;
@@ -169,6 +181,7 @@ export class KafkaSource implements ChangeSource {
     this.#clock = options.clock ?? systemClock;
     this.#backoff = options.backoff ?? new Backoff();
     this.#maxBuffered = options.maxBuffered ?? 20_000;
+    this.#readAhead = Math.min(MIN_READ_AHEAD, this.#maxBuffered);
     this.#from = options.from ?? {};
     for (const [stream, offset] of Object.entries(this.#from)) {
       parseStream(stream);
@@ -176,7 +189,7 @@ export class KafkaSource implements ChangeSource {
     }
   }
 
-  /** Records fetched and waiting to be pulled (at most `maxBuffered`). */
+  /** Records fetched and waiting to be pulled (about the read-ahead, at most `maxBuffered`). */
   get buffered(): number {
     return this.#buffer.length;
   }
@@ -363,9 +376,9 @@ export class KafkaSource implements ChangeSource {
       this.#positions.set(stream, next);
       resolveOffset(m.offset);
       this.#wake?.();
-      while (this.#buffer.length >= this.#maxBuffered && isRunning() && !isStale() && !this.#closed) {
+      while (this.#buffer.length >= this.#readAhead && isRunning() && !isStale() && !this.#closed) {
         await heartbeat();
-        await sleep(50);
+        await this.#waitForRoom();
       }
     }
     await heartbeat();
@@ -438,6 +451,7 @@ export class KafkaSource implements ChangeSource {
 
   async next(options: NextOptions = {}): Promise<SourceBatch> {
     const max = options.maxRecords ?? 10_000;
+    this.#readAhead = Math.max(this.#readAhead, Math.min(2 * max, this.#maxBuffered));
     const deadline = performance.now() + (options.maxWaitMs ?? 1000);
     for (;;) {
       if (!await this.#ensureRunning(options.signal)) continue;
@@ -448,6 +462,17 @@ export class KafkaSource implements ChangeSource {
       options.signal?.throwIfAborted();
       await this.#waitForData(left, options.signal);
     }
+  }
+
+  /** Until records are taken (or a second passed: the caller heartbeats and checks whether it still runs). */
+  #waitForRoom(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      this.#room = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   #waitForData(ms: number, signal?: AbortSignal): Promise<void> {
@@ -494,6 +519,9 @@ export class KafkaSource implements ChangeSource {
 
   #take(max: number): SourceBatch {
     const items = this.#buffer.splice(0, max);
+    const room = this.#room;
+    this.#room = null;
+    room?.();
     const streams: string[] = [];
     const batch: SourceBatch = { records: [], quarantined: [], checkpoint: {}, streams };
     for (const b of items) {
