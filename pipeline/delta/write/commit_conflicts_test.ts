@@ -87,3 +87,33 @@ Deno.test("findConflict() lets a reading transaction pass adds outside its read 
   assert.equal(findConflict(reader, [add("keys-2/a")]), null);
   assert.equal(findConflict(reader, [add("keys-1/a")])?.kind, "concurrent-append");
 });
+
+Deno.test("findConflict() treats two removes of one file as a conflict whatever their deletion vectors", () => {
+  const dv = (id: string) => ({
+    storageType: "u" as const,
+    pathOrInlineDv: id,
+    offset: 1,
+    sizeInBytes: 34,
+    cardinality: 1,
+  });
+  // Two deletion-vector updates of one file from the same snapshot: both remove it (with its old vector or
+  // none) and re-add it with a vector of their own.
+  const tx: TransactionFootprint = { ...blindAppend, removedPaths: new Set(["f"]) };
+  const winner: Action[] = [
+    { remove: { path: "f", dataChange: true, deletionVector: dv("aaaaaaaaaaaaaaaaaaaa") } },
+    {
+      add: {
+        path: "f",
+        partitionValues: {},
+        size: 1,
+        modificationTime: 0,
+        dataChange: true,
+        deletionVector: dv("bbbbbbbbbbbbbbbbbbbb"),
+      },
+    },
+  ];
+  assert.equal(findConflict(tx, winner)?.kind, "concurrent-delete-delete");
+  // A reader of the file conflicts with its re-add with a new vector.
+  const reader: TransactionFootprint = { ...blindAppend, readsData: true, readPaths: new Set(["f"]) };
+  assert.equal(findConflict(reader, winner)?.kind, "concurrent-delete-read");
+});

@@ -12,6 +12,7 @@ import type { ByteRange, ObjectStore } from "../storage/object_store.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
 import { deleteByKey } from "./delete_rows.ts";
 import { mergeRows, type MergeRowsOptions } from "./merge_rows.ts";
+import { writeCheckpoint } from "./checkpoint_write.ts";
 import { RowCache } from "./row_cache.ts";
 import { upsertRows } from "./upsert_rows.ts";
 import { createTable, writeTable } from "./write_table.ts";
@@ -260,4 +261,29 @@ Deno.test("mergeRows() merges into Spark's table-with-dv-small, uniting with Spa
   const marked = adds.find((a) => a.deletionVector)!;
   // Spark deleted rows 0 and 9; the merge removed 4 (replaced) and 6.
   assert.deepEqual(await readDeletionVector(store, marked.deletionVector!), [0, 4, 6, 9]);
+});
+
+Deno.test("writeCheckpoint() carries the deletion vectors of adds and removes: a table read from it is the same", async () => {
+  const dv = await table(true);
+  await merge(dv, [row(2, "two")], [key(3), key(14)]);
+  await merge(dv, [row(4, "four")], [key(15)]);
+  const before = await loadSnapshot(dv);
+  await writeCheckpoint(dv, before, { now });
+  // Without the JSON commits the snapshot can only come from the checkpoint.
+  for (let v = 0; v < before.version; v++) await dv.delete(`_delta_log/${String(v).padStart(20, "0")}.json`);
+  const after = await loadSnapshot(dv);
+  assert.equal(after.checkpointVersion, before.version);
+  const ids = (files: readonly (AddFile | RemoveFile)[]) =>
+    files.map((f) => `${f.path} ${JSON.stringify(f.deletionVector ?? null)}`).sort();
+  assert.deepEqual(ids(after.files), ids(before.files));
+  assert.equal(after.files.filter((f) => f.deletionVector).length, 2);
+  assert.deepEqual(ids(after.tombstones), ids(before.tombstones));
+  assert.ok(after.tombstones.some((t) => t.deletionVector), "a replaced vector's tombstone");
+  assert.deepEqual(
+    await contents(dv),
+    await scanAll(dv, before).then((r) => r.sort((a, b) => Number((a.id as bigint) - (b.id as bigint)))),
+  );
+  // And merging on top of the checkpointed table still unites vectors.
+  await merge(dv, [], [key(5)]);
+  assert.ok(!(await contents(dv)).some((r) => r.id === 5n));
 });

@@ -1,10 +1,13 @@
 /**
  * VACUUM (delta-lake.md §17): deletes files under the table root that no live `add` and no unexpired tombstone
  * references and that are older than the retention: orphans of failed writes, removed files, expired change
- * data. `_delta_log/` and other `_`/`.` folders are never touched, except `_change_data`.
+ * data, old deletion vector files. A deletion vector file is kept while a live file or an unexpired tombstone
+ * names it. `_delta_log/` and other `_`/`.` folders are never touched, except `_change_data`.
  *
  * @module
  */
+import type { AddFile, RemoveFile } from "../log/actions.ts";
+import { deletionVectorKey } from "../read/deletion_vector.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { addPathToKey } from "./file_rows.ts";
 import { loadSnapshotOrNull } from "./run_commit.ts";
@@ -52,9 +55,14 @@ export async function vacuumTable(store: ObjectStore, options: VacuumOptions = {
   const now = (options.now ?? Date.now)();
   const horizon = now - retention;
   const keep = new Set<string>();
-  for (const f of snapshot.files) keep.add(addPathToKey(f.path));
+  const reference = (f: AddFile | RemoveFile) => {
+    keep.add(addPathToKey(f.path));
+    const dv = f.deletionVector;
+    if (dv && dv.storageType !== "i") keep.add(deletionVectorKey(dv, store.url));
+  };
+  for (const f of snapshot.files) reference(f);
   for (const t of snapshot.tombstones) {
-    if ((t.deletionTimestamp ?? 0) > horizon) keep.add(addPathToKey(t.path));
+    if ((t.deletionTimestamp ?? 0) > horizon) reference(t);
   }
   const deleted: string[] = [];
   for await (const meta of store.list("")) {

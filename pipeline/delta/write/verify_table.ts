@@ -1,13 +1,15 @@
 /**
  * `lake verify`: checks a table's log invariants (contiguous versions from a checkpoint or 0, protocol and
  * metaData at version 0, at most one add/remove per path per commit, partition values for every partition
- * column, parseable stats) and that every live data file exists with the size the log records.
+ * column, parseable stats) and that every live data file exists with the size the log records, and its
+ * deletion vector, if any, exists with the size, CRC-32 and cardinality the log records.
  *
  * @module
  */
 import { listLog } from "../log/listing.ts";
 import { readLastCheckpoint } from "../log/last_checkpoint.ts";
 import { loadSnapshot, readCommit } from "../log/snapshot.ts";
+import { readDeletionVector } from "../read/deletion_vector.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { addPathToKey } from "./file_rows.ts";
 
@@ -72,6 +74,13 @@ export async function verifyTable(store: ObjectStore): Promise<VerifyReport> {
         }
       } catch {
         problems.push(`file "${f.path}" has stats that are not JSON`);
+      }
+    }
+    if (f.deletionVector) {
+      try {
+        await readDeletionVector(store, f.deletionVector);
+      } catch (e) {
+        problems.push(`file "${f.path}": ${(e as Error).message}`);
       }
     }
     const meta = await store.head(addPathToKey(f.path));
