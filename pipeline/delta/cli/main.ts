@@ -39,7 +39,7 @@ export const COMMANDS: Record<string, LakeCommand> = {
   write: {
     run: writeCommand,
     usage:
-      'write <uri> --input FILE|- [--mode append|overwrite|upsert|delete] [--key a,b] [--where "col op value"] [--schema SPEC] [--partition-by col] [--cdf] [--app-id ID --batch N]',
+      'write <uri> --input FILE|- [--mode append|overwrite|upsert|delete] [--key a,b] [--where "col op value"] [--schema SPEC] [--partition-by col] [--cdf] [--deletion-vectors] [--app-id ID --batch N]',
   },
   optimize: { run: optimizeCommand, usage: "optimize <uri> [--target-size MB]" },
   vacuum: { run: vacuumCommand, usage: "vacuum <uri> [--retention-hours H] [--dry-run]" },

@@ -1,8 +1,8 @@
 /**
  * `lake write <uri> --input FILE|- [--mode append|overwrite|upsert|delete] [--key a,b] [--where "col op value"]
- * [--schema "id:long,…"] [--partition-by col] [--cdf] [--app-id ID --batch N]`: ndjson rows in the lake's value
- * encoding into a Delta table; `--schema` creates the table when it does not exist (or adds new nullable
- * columns when it does). Prints one JSON line describing the commit.
+ * [--schema "id:long,…"] [--partition-by col] [--cdf] [--deletion-vectors] [--app-id ID --batch N]`: ndjson
+ * rows in the lake's value encoding into a Delta table; `--schema` creates the table when it does not exist (or
+ * adds new nullable columns when it does); `--deletion-vectors` creates it with deletion vectors enabled. Prints one JSON line describing the commit.
  *
  * @module
  */
@@ -34,6 +34,7 @@ export async function writeCommand(args: string[], io: CommandIO = processIO): P
     schema: { type: "string" },
     "partition-by": { type: "string" },
     cdf: { type: "boolean" },
+    "deletion-vectors": { type: "boolean" },
     "app-id": { type: "string" },
     batch: { type: "string" },
   });
@@ -91,7 +92,12 @@ export async function writeCommand(args: string[], io: CommandIO = processIO): P
   if (mode === "upsert") {
     if (!snapshot) {
       const r = await writeTable(store, rows, {
-        create: { schema, partitionColumns: partitionBy, enableChangeDataFeed: values.cdf },
+        create: {
+          schema,
+          partitionColumns: partitionBy,
+          enableChangeDataFeed: values.cdf,
+          enableDeletionVectors: values["deletion-vectors"],
+        },
       });
       io.print(JSON.stringify({ table: store.url, mode, ...r }));
       return;
@@ -102,7 +108,12 @@ export async function writeCommand(args: string[], io: CommandIO = processIO): P
   }
   const r = await writeTable(store, rows, {
     mode,
-    create: { schema, partitionColumns: partitionBy, enableChangeDataFeed: values.cdf },
+    create: {
+      schema,
+      partitionColumns: partitionBy,
+      enableChangeDataFeed: values.cdf,
+      enableDeletionVectors: values["deletion-vectors"],
+    },
     schema: given,
     mergeSchema: given !== undefined,
     txn: values["app-id"] !== undefined ? { appId: values["app-id"], version: batch! } : undefined,

@@ -18,6 +18,24 @@ function io(inputs: Record<string, string> = {}): CommandIO & { out: string[] } 
 
 const SCHEMA = "id:long!,name:string,amount:decimal(18,2),ts:timestamp,day:date";
 
+Deno.test("lake write --deletion-vectors creates a DV table whose deletes write deletion vectors", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lakestream-cli-" });
+  try {
+    const x = io({ a: '{"id":1,"name":"a"}\n{"id":2,"name":"b"}\n{"id":3,"name":"c"}', d: '{"id":2}' });
+    await writeCommand([dir, "--input", "a", "--schema", "id:long,name:string", "--deletion-vectors"], x);
+    await writeCommand([dir, "--input", "d", "--mode", "delete", "--key", "id"], x);
+    const store = new LocalStore(dir);
+    const snapshot = await loadSnapshot(store);
+    assert.deepEqual(snapshot.protocol.readerFeatures, ["deletionVectors"]);
+    assert.equal(snapshot.files.filter((f) => f.deletionVector).length, 1);
+    assert.deepEqual((await scanAll(store, snapshot)).map((r) => r.id), [1n, 3n]);
+    await verifyCommand([dir], x);
+    assert.equal(JSON.parse(x.out.at(-1)!).ok, true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("lake write creates, appends, upserts and deletes; checkpoint, optimize, vacuum and verify run", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lakestream-cli-" });
   try {
