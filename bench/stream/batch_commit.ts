@@ -18,12 +18,8 @@ import { parseArgs } from "node:util";
 import { DebeziumDecoder } from "../../pipeline/cdc/debezium_decoder.ts";
 import { MemoryLog, MemorySource } from "../../pipeline/cdc/source/memory_source.ts";
 import type { ObjectStore } from "../../pipeline/delta/storage/object_store.ts";
-import {
-  createS3Client,
-  deleteS3Prefix,
-  type S3Settings,
-  S3Store,
-} from "../../pipeline/delta/storage/s3_store.ts";
+import { deleteS3Prefix, S3Store } from "../../pipeline/delta/storage/s3_store.ts";
+import { S3Http, type S3Settings } from "../../pipeline/delta/storage/s3_http.ts";
 import { LocalStore } from "../../pipeline/delta/storage/local_store.ts";
 import { type Lake, openLake } from "../../pipeline/stream/lake.ts";
 import { StreamEngine } from "../../pipeline/stream/stream_engine.ts";
@@ -105,7 +101,7 @@ let cleanUp = async () => {};
 if (values.lake === "minio") {
   const env = stackEnv({ services: ["minio"] });
   const s3: S3Settings = env.minio;
-  const client = createS3Client(s3);
+  const client = new S3Http(s3);
   const root = `bench-batch-${id}`;
   lake = openLake(`s3://${env.minio.bucket}/${root}`, (uri) => {
     const prefix = uri.slice(`s3://${env.minio.bucket}/`.length);
@@ -113,7 +109,6 @@ if (values.lake === "minio") {
   });
   cleanUp = async () => {
     await deleteS3Prefix(client, env.minio.bucket, `${root}/`);
-    client.destroy();
   };
 } else {
   const dir = await Deno.makeTempDir({ prefix: "bench-batch-" });

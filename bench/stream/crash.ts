@@ -15,7 +15,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { createS3Client, deleteS3Prefix, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
+import { deleteS3Prefix } from "../../pipeline/delta/storage/s3_store.ts";
+import { S3Http, type S3Settings } from "../../pipeline/delta/storage/s3_http.ts";
 import { openStore } from "../../pipeline/delta/storage/open_store.ts";
 import { rowsDiffer, tableRows } from "../../pipeline/stream/_lake_rows.ts";
 import { OperatorSet } from "../../pipeline/stream/operators/mod.ts";
@@ -178,11 +179,6 @@ try {
 } finally {
   clearInterval(loadTimer);
   await deleteLoadTopics(kafka, prefix).catch((e) => log(`cleanup: ${e.message}`));
-  const client = createS3Client(s3);
-  try {
-    await deleteS3Prefix(client, env.minio.bucket, `${lakeRoot}/`);
-  } finally {
-    client.destroy();
-  }
+  await deleteS3Prefix(new S3Http(s3), env.minio.bucket, `${lakeRoot}/`);
   await Deno.remove(scratch, { recursive: true });
 }

@@ -22,7 +22,8 @@
 import { parseArgs } from "node:util";
 import { history } from "../../pipeline/delta/log/history.ts";
 import { openStore } from "../../pipeline/delta/storage/open_store.ts";
-import { createS3Client, deleteS3Prefix, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
+import { deleteS3Prefix } from "../../pipeline/delta/storage/s3_store.ts";
+import { S3Http, type S3Settings } from "../../pipeline/delta/storage/s3_http.ts";
 import { OperatorSet } from "../../pipeline/stream/operators/mod.ts";
 import { stackEnv } from "../../scripts/stack/env.ts";
 import { writeSection } from "../results.ts";
@@ -181,12 +182,7 @@ async function rewrites(
 
 async function cleanUp(): Promise<void> {
   for (const p of prefixes) await deleteLoadTopics(kafka, p).catch((e) => log(`cleanup ${p}: ${e.message}`));
-  const client = createS3Client(s3);
-  try {
-    await deleteS3Prefix(client, env.minio.bucket, `${lakeRoot}/`);
-  } finally {
-    client.destroy();
-  }
+  await deleteS3Prefix(new S3Http(s3), env.minio.bucket, `${lakeRoot}/`);
   await Deno.remove(scratch, { recursive: true });
 }
 

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { CreateBucketCommand, DeleteBucketCommand } from "@aws-sdk/client-s3";
 import { stackEnv, StackNotRunningError } from "../../scripts/stack/env.ts";
 import { defaultCacheDir } from "../../scripts/stack/paths.ts";
-import { createS3Client, deleteS3Prefix, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
+import { deleteS3Prefix } from "../../pipeline/delta/storage/s3_store.ts";
+import { S3Http, type S3Settings } from "../../pipeline/delta/storage/s3_http.ts";
 
 /** A bucket on a running MinIO, emptied and removed (and a private server stopped) by `close`. */
 export interface TestMinio extends AsyncDisposable {
@@ -101,15 +101,14 @@ export async function openTestMinio(): Promise<TestMinio> {
     if (!(e instanceof StackNotRunningError)) throw e;
     ({ settings, stop } = await startPrivateMinio());
   }
-  const client = createS3Client(settings);
+  const client = new S3Http(settings);
   const bucket = `test-${crypto.randomUUID().slice(0, 13)}`;
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  await client.send({ method: "PUT", bucket, key: "" });
   const close = async () => {
     try {
       await deleteS3Prefix(client, bucket, "");
-      await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+      await client.send({ method: "DELETE", bucket, key: "" });
     } finally {
-      client.destroy();
       await stop();
     }
   };

@@ -12,7 +12,8 @@
 import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
 import { ECOMMERCE_TABLES, type TableDef } from "../../pipeline/catalog/mod.ts";
-import { createS3Client, deleteS3Prefix, type S3Settings } from "../../pipeline/delta/storage/s3_store.ts";
+import { deleteS3Prefix } from "../../pipeline/delta/storage/s3_store.ts";
+import { S3Http, type S3Settings } from "../../pipeline/delta/storage/s3_http.ts";
 import { openStore } from "../../pipeline/delta/storage/open_store.ts";
 import { rowsDiffer, tableRows } from "../../pipeline/stream/_lake_rows.ts";
 import { QUARANTINE } from "../../pipeline/stream/pipeline_tables.ts";
@@ -304,12 +305,7 @@ export async function openStreamRun(label: string): Promise<StreamRun> {
       }
     });
     await attempt("lake objects", async () => {
-      const client = createS3Client(s3);
-      try {
-        await deleteS3Prefix(client, env.minio.bucket, `${name}/`);
-      } finally {
-        client.destroy();
-      }
+      await deleteS3Prefix(new S3Http(s3), env.minio.bucket, `${name}/`);
     });
     if (problems.length > 0) throw new Error(`Cannot clean up run ${name}:\n${problems.join("\n")}`);
   };

@@ -17,8 +17,7 @@
  * went on elsewhere after the kill.
  */
 import assert from "node:assert/strict";
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { createS3Client } from "../../pipeline/delta/storage/s3_store.ts";
+import { S3Store } from "../../pipeline/delta/storage/s3_store.ts";
 import { openStore } from "../../pipeline/delta/storage/open_store.ts";
 import { tableRows } from "../../pipeline/stream/_lake_rows.ts";
 import { silentLogger } from "../../pipeline/stream/logger.ts";
@@ -108,25 +107,14 @@ function isActive(i: Instance): boolean {
 
 /** The newest batch claimed in the job's WAL on MinIO (0 before any). */
 async function newestBatch(run: StreamRun, job: string, lake: string): Promise<number> {
-  const client = createS3Client(run.s3);
-  try {
-    const prefix = `${lake.slice(`s3://${run.env.minio.bucket}/`.length)}/_checkpoints/${job}/offsets/`;
-    let newest = 0;
-    let token: string | undefined;
-    do {
-      const res = await client.send(
-        new ListObjectsV2Command({ Bucket: run.env.minio.bucket, Prefix: prefix, ContinuationToken: token }),
-      );
-      for (const o of res.Contents ?? []) {
-        const b = Number(/(\d+)\.json$/.exec(o.Key ?? "")?.[1] ?? 0);
-        if (b > newest) newest = b;
-      }
-      token = res.NextContinuationToken;
-    } while (token);
-    return newest;
-  } finally {
-    client.destroy();
+  const prefix = `${lake.slice(`s3://${run.env.minio.bucket}/`.length)}/_checkpoints/${job}/offsets`;
+  const wal = new S3Store({ ...run.s3, bucket: run.env.minio.bucket, prefix });
+  let newest = 0;
+  for await (const o of wal.list("")) {
+    const b = Number(/(\d+)\.json$/.exec(o.key)?.[1] ?? 0);
+    if (b > newest) newest = b;
   }
+  return newest;
 }
 
 /** One instance, in-process, over the run's topics until idle: the lake every group must equal. */

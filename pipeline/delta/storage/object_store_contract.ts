@@ -124,6 +124,7 @@ export async function objectStoreContract(
       "_delta_log/00000000000000000010.json",
       "_delta_log/_last_checkpoint",
       "x=A%2FA/part 1 +.parquet",
+      "x=a&b<c>'(d)!*/p.parquet",
       "x=é/p.parquet",
       "x=😀/p.parquet",
       "x=ｚ/p.parquet", // U+FF5A: above U+E000, below surrogate pairs in UTF-8

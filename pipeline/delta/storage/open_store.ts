@@ -1,7 +1,7 @@
 import { LocalStore } from "./local_store.ts";
 import type { ObjectStore } from "./object_store.ts";
-import type { S3Client } from "@aws-sdk/client-s3";
-import { createS3Client, type S3Settings, s3SettingsFromEnv, S3Store } from "./s3_store.ts";
+import { S3Http, type S3Settings, s3SettingsFromEnv } from "./s3_http.ts";
+import { S3Store } from "./s3_store.ts";
 
 /** Options for {@linkcode openStore}. */
 export interface OpenStoreOptions {
@@ -10,19 +10,19 @@ export interface OpenStoreOptions {
   /** Base directory for relative local paths. @default Deno.cwd() */
   cwd?: string;
   /**
-   * The S3 client for these settings, e.g. one shared by every table of a lake (one connection pool, and the
-   * SDK's configuration resolved once). @default a new client per store
+   * The S3 client for these settings, e.g. one shared by every table of a lake (credentials resolved once).
+   * @default a new client per store
    */
-  s3Client?: (settings: S3Settings) => S3Client;
+  s3Client?: (settings: S3Settings) => S3Http;
 }
 
 /**
  * An `s3Client` option that creates one client on first use and gives it to every store opened with it (the
  * tables of one lake share the settings).
  */
-export function sharedS3Client(): (settings: S3Settings) => S3Client {
-  let client: S3Client | undefined;
-  return (settings) => client ??= createS3Client(settings);
+export function sharedS3Client(): (settings: S3Settings) => S3Http {
+  let client: S3Http | undefined;
+  return (settings) => client ??= new S3Http(settings);
 }
 
 /**
@@ -43,7 +43,10 @@ export function openStore(uri: string, options: OpenStoreOptions = {}): ObjectSt
     if (bucket === "") throw new TypeError(`Cannot open "${uri}": the S3 URI has no bucket`);
     const prefix = slash < 0 ? "" : rest.slice(slash + 1).replace(/\/+$/, "");
     const settings = options.s3 ?? s3SettingsFromEnv();
-    return new S3Store({ ...settings, bucket, prefix }, (options.s3Client ?? createS3Client)(settings));
+    return new S3Store(
+      { ...settings, bucket, prefix },
+      (options.s3Client ?? ((s) => new S3Http(s)))(settings),
+    );
   }
   if (scheme === "file") {
     const url = new URL(uri);

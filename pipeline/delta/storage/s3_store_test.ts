@@ -1,85 +1,78 @@
 /**
  * The conditional-PUT branches of S3Store that a real MinIO cannot be made to take on demand (409
- * ConditionalRequestConflict, a 412 after an SDK retry, timeouts and 5xx with an unknown outcome), driven by a
- * fake of the S3 client's `send`. The contract suite runs the store against a real MinIO
- * (tests/integration/s3_store_test.ts).
+ * ConditionalRequestConflict, 412 after an attempt of our own, timeouts and 5xx with an unknown outcome), driven
+ * by an S3 bucket in memory behind a `fetch` that follows a script. The contract suite runs the store against a
+ * real MinIO (tests/integration/s3_store_test.ts).
  *
  * @module
  */
 import assert from "node:assert/strict";
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from "@aws-sdk/client-s3";
 import { AlreadyExistsError } from "./object_store.ts";
+import { S3Http, S3RequestError } from "./s3_http.ts";
 import { S3Store } from "./s3_store.ts";
 
 const KEY = "_delta_log/00000000000000000001.json";
 const OURS = new TextEncoder().encode('{"commitInfo":{"txnId":"ours"}}\n');
 const THEIRS = new TextEncoder().encode('{"commitInfo":{"txnId":"theirs"}}\n');
 
-function s3Error(status: number, name: string, attempts = 1): S3ServiceException {
-  return new S3ServiceException({
-    name,
-    $fault: status >= 500 ? "server" : "client",
-    $metadata: { httpStatusCode: status, attempts },
-    message: `${name} (${status})`,
-  });
-}
+/** An S3 error response, or an error `fetch` throws (no response: the outcome is unknown). */
+type Failure = { status: number; code: string } | Error;
 
 /**
  * What the fake does with one conditional PUT: "ok" stores the bytes, "landed" stores them and then fails with
- * `error` (the response was lost), "fail" fails with `error` without storing.
+ * `error` (the response was lost), "fail" fails with `error` without storing (and `theirs`: another writer's
+ * object lands meanwhile).
  */
-type PutOutcome = { kind: "ok" } | { kind: "landed" | "fail"; error: unknown };
+type PutOutcome = { kind: "ok" } | { kind: "landed" | "fail"; error: Failure; theirs?: boolean };
 
-/** An S3 bucket in memory whose conditional PUTs follow a script; GETs read the bucket. */
+function errorResponse(status: number, code: string): Response {
+  return new Response(
+    `<?xml version="1.0"?><Error><Code>${code}</Code><Message>${code} &amp; more</Message></Error>`,
+    {
+      status,
+    },
+  );
+}
+
+/** An S3 bucket in memory whose conditional PUTs follow a script; GETs and HEADs read the bucket. */
 function fakeS3(script: PutOutcome[]) {
   const objects = new Map<string, Uint8Array>();
   const calls: string[] = [];
-  const client = new S3Client({
-    region: "us-east-1",
-    credentials: { accessKeyId: "x", secretAccessKey: "y" },
-  });
-  const send = (command: unknown): Promise<unknown> => {
-    if (command instanceof PutObjectCommand) {
-      calls.push("put");
-      const { Key, Body } = command.input;
+  const answer = (input: string | URL | Request, init?: RequestInit): Response => {
+    const key = decodeURIComponent(new URL(String(input)).pathname).replace(/^\/lake\//, "");
+    const method = init?.method ?? "GET";
+    calls.push(method.toLowerCase());
+    if (method === "PUT") {
       const outcome = script.shift() ?? { kind: "ok" };
       if (outcome.kind !== "fail") {
-        if (objects.has(Key!)) return Promise.reject(s3Error(412, "PreconditionFailed"));
-        objects.set(Key!, Body as Uint8Array);
+        if (objects.has(key)) return errorResponse(412, "PreconditionFailed");
+        objects.set(key, new Uint8Array(init!.body as Uint8Array));
       }
-      return outcome.kind === "ok" ? Promise.resolve({}) : Promise.reject(outcome.error);
+      if (outcome.kind === "ok") return new Response(null, { status: 200 });
+      if (outcome.kind === "fail" && outcome.theirs) objects.set(key, THEIRS);
+      if (outcome.error instanceof Error) throw outcome.error;
+      return errorResponse(outcome.error.status, outcome.error.code);
     }
-    if (command instanceof GetObjectCommand) {
-      calls.push("get");
-      const bytes = objects.get(command.input.Key!);
-      if (!bytes) return Promise.reject(s3Error(404, "NoSuchKey"));
-      return Promise.resolve({ Body: { transformToByteArray: () => Promise.resolve(bytes) } });
-    }
-    if (command instanceof HeadObjectCommand) {
-      calls.push("head");
-      const bytes = objects.get(command.input.Key!);
-      return bytes
-        ? Promise.resolve({ ContentLength: bytes.length })
-        : Promise.reject(s3Error(404, "NotFound"));
-    }
-    return Promise.reject(new TypeError(`The fake S3 client does not handle ${String(command)}`));
+    const bytes = objects.get(key);
+    if (!bytes) return errorResponse(404, "NoSuchKey");
+    return new Response(method === "HEAD" ? null : bytes as Uint8Array<ArrayBuffer>, {
+      headers: { "content-length": String(bytes.length) },
+    });
   };
-  client.send = send as typeof client.send;
+  // A failure thrown by `answer` is a failure of fetch (no response).
+  const fetch = (input: string | URL | Request, init?: RequestInit) => Promise.try(() => answer(input, init));
+  const client = new S3Http({ endpoint: "http://s3.test", accessKeyId: "x", secretAccessKey: "y", fetch });
   const store = new S3Store({ bucket: "lake", prefix: "orders", maxCommitAttempts: 3 }, client);
   const stored = () => objects.get(`orders/${KEY}`);
   return { store, objects, calls, stored };
 }
 
+const conflict = { status: 409, code: "ConditionalRequestConflict" };
+
 Deno.test("S3Store.putIfAbsent() retries a 409 ConditionalRequestConflict until the PUT succeeds", async () => {
   const { store, calls, stored } = fakeS3([
-    { kind: "fail", error: s3Error(409, "ConditionalRequestConflict") },
-    { kind: "fail", error: s3Error(409, "ConditionalRequestConflict") },
+    { kind: "fail", error: conflict },
+    { kind: "fail", error: conflict },
   ]);
   await store.putIfAbsent(KEY, OURS);
   assert.deepEqual(calls, ["put", "put", "put"]);
@@ -87,7 +80,6 @@ Deno.test("S3Store.putIfAbsent() retries a 409 ConditionalRequestConflict until 
 });
 
 Deno.test("S3Store.putIfAbsent() gives up with a clear error when every attempt meets 409", async () => {
-  const conflict = s3Error(409, "ConditionalRequestConflict");
   const { store, calls, stored } = fakeS3([
     { kind: "fail", error: conflict },
     { kind: "fail", error: conflict },
@@ -98,7 +90,7 @@ Deno.test("S3Store.putIfAbsent() gives up with a clear error when every attempt 
       e.message,
       `Cannot create "${KEY}" in "s3://lake/orders": no definite outcome after 3 attempts`,
     );
-    assert.equal(e.cause, conflict);
+    assert.ok(e.cause instanceof S3RequestError && e.cause.status === 409, String(e.cause));
     return true;
   });
   assert.equal(calls.length, 3);
@@ -113,24 +105,16 @@ Deno.test("S3Store.putIfAbsent() answers a first-attempt 412 with AlreadyExistsE
   assert.deepEqual(stored(), OURS);
 });
 
-Deno.test("S3Store.putIfAbsent() reads back after a 412 that follows an SDK retry", async () => {
-  // The SDK's first attempt landed, its retry met our own object: our write.
-  const ours = fakeS3([{ kind: "landed", error: s3Error(412, "PreconditionFailed", 2) }]);
-  await ours.store.putIfAbsent(KEY, OURS);
-  assert.deepEqual(ours.calls, ["put", "get"]);
-  // Someone else's object behind the same 412: a lost race.
-  const theirs = fakeS3([{ kind: "fail", error: s3Error(412, "PreconditionFailed", 2) }]);
-  theirs.objects.set(`orders/${KEY}`, THEIRS);
-  await assert.rejects(theirs.store.putIfAbsent(KEY, OURS), AlreadyExistsError);
-  assert.deepEqual(theirs.calls, ["put", "get"]);
-});
-
 Deno.test("S3Store.putIfAbsent() reads back after a 412 that follows its own 409 retry", async () => {
-  const { store, calls } = fakeS3([
-    { kind: "landed", error: s3Error(409, "ConditionalRequestConflict") },
-  ]);
-  await store.putIfAbsent(KEY, OURS);
-  assert.deepEqual(calls, ["put", "put", "get"]);
+  // Its first attempt landed after all: the 412 meets our own object.
+  const ours = fakeS3([{ kind: "landed", error: conflict }]);
+  await ours.store.putIfAbsent(KEY, OURS);
+  assert.deepEqual(ours.calls, ["put", "put", "get"]);
+  // Another writer's object landed meanwhile: a lost race.
+  const theirs = fakeS3([{ kind: "fail", error: conflict, theirs: true }]);
+  await assert.rejects(theirs.store.putIfAbsent(KEY, OURS), AlreadyExistsError);
+  assert.deepEqual(theirs.calls, ["put", "put", "get"]);
+  assert.deepEqual(theirs.stored(), THEIRS);
 });
 
 Deno.test("S3Store.putIfAbsent() resolves an unknown outcome by reading the object back", async () => {
@@ -140,7 +124,7 @@ Deno.test("S3Store.putIfAbsent() resolves an unknown outcome by reading the obje
   await landed.store.putIfAbsent(KEY, OURS);
   assert.deepEqual(landed.calls, ["put", "get"]);
   // A 503 whose PUT did not land: retried, then written.
-  const lost = fakeS3([{ kind: "fail", error: s3Error(503, "SlowDown") }]);
+  const lost = fakeS3([{ kind: "fail", error: { status: 503, code: "SlowDown" } }]);
   await lost.store.putIfAbsent(KEY, OURS);
   assert.deepEqual(lost.calls, ["put", "get", "put"]);
   assert.deepEqual(lost.stored(), OURS);
@@ -152,7 +136,7 @@ Deno.test("S3Store.putIfAbsent() resolves an unknown outcome by reading the obje
 });
 
 Deno.test("S3Store.putIfAbsent() gives up after unknown outcomes that never land", async () => {
-  const down = s3Error(500, "InternalError");
+  const down = { status: 500, code: "InternalError" };
   const { store, calls, stored } = fakeS3([
     { kind: "fail", error: down },
     { kind: "fail", error: down },
@@ -166,8 +150,12 @@ Deno.test("S3Store.putIfAbsent() gives up after unknown outcomes that never land
 });
 
 Deno.test("S3Store.putIfAbsent() rethrows other client errors at once", async () => {
-  const denied = s3Error(403, "AccessDenied");
-  const { store, calls } = fakeS3([{ kind: "fail", error: denied }]);
-  await assert.rejects(store.putIfAbsent(KEY, OURS), (e) => e === denied);
+  const { store, calls } = fakeS3([{ kind: "fail", error: { status: 403, code: "AccessDenied" } }]);
+  await assert.rejects(store.putIfAbsent(KEY, OURS), {
+    name: "S3RequestError",
+    status: 403,
+    code: "AccessDenied",
+    message: `PUT s3://lake/orders/${KEY} failed: 403 AccessDenied: AccessDenied & more`,
+  });
   assert.deepEqual(calls, ["put"]);
 });
