@@ -54,21 +54,23 @@ export function protocolFor(configuration: Record<string, string>, schema: DataT
 }
 
 /**
- * The protocol an existing (writable) table needs once its schema becomes `schema`, or null when `current`
- * already covers it. Features are never removed: an upgrade keeps every feature `current` lists. Legacy
- * features implied by a writer version up to 4 that the table does not use (CHECK constraints, generated
- * columns: {@linkcode checkWritable} refuses tables that have them) are not listed.
+ * The protocol an existing (writable) table needs once its schema becomes `schema` and its properties
+ * `configuration` (a `timestamp_ntz` column, deletion vectors enabled), or null when `current` already covers
+ * it. Features are never removed: an upgrade keeps every feature `current` lists. Legacy features implied by a
+ * writer version up to 4 that the table does not use (CHECK constraints, generated columns:
+ * {@linkcode checkWritable} refuses tables that have them) are not listed.
  */
 export function protocolUpgrade(
   current: Protocol,
   configuration: Record<string, string>,
   schema: DataType,
 ): Protocol | null {
-  if (!usesTimestampNtz(schema)) return null;
-  if (current.readerFeatures?.includes("timestampNtz") && current.writerFeatures?.includes("timestampNtz")) {
-    return null;
-  }
   const needed = protocolFor(configuration, schema);
+  if (needed.minReaderVersion < 3) return null;
+  const covered = needed.readerFeatures!.every((f) =>
+    current.readerFeatures?.includes(f) && current.writerFeatures?.includes(f)
+  );
+  if (covered) return null;
   const reader = new Set([...current.readerFeatures ?? [], ...needed.readerFeatures!]);
   const writer = new Set([...current.writerFeatures ?? [], ...needed.writerFeatures!]);
   return {
