@@ -37,3 +37,32 @@ Deno.test("LocalDate and LocalTime round-trip their text", () => {
   assert.equal(new LocalTime(37425678901200n, 7).toString(), "10:23:45.6789012");
   assert.equal(new LocalTime(37425680n * 1_000_000n, 3).toString(), "10:23:45.680");
 });
+
+Deno.test("Timestamp.parse() reads the UTC form the same way with and without its fast path", () => {
+  const texts = [
+    "2024-02-29T23:59:60Z",
+    "1970-01-01T00:00:00Z",
+    "1969-12-31T23:59:59.999999999Z",
+    "0001-01-01T00:00:00.1Z",
+    "9999-12-31T23:59:59.12345Z",
+    "2024-01-02T03:04:05.123Z",
+  ];
+  for (const text of texts) {
+    const fast = Timestamp.parse(text);
+    // The general parser's path: the same text with a +00:00 offset instead of Z.
+    const general = Timestamp.parse(text.replace(/Z$/, "+00:00"));
+    assert.equal(fast.epochNanos, general.epochNanos, text);
+    assert.equal(fast.digits, general.digits, text);
+    assert.equal(fast.zoned, true);
+  }
+  for (
+    const bad of [
+      "2024-13-01T00:00:00Z",
+      "2024-01-01T24:00:00Z",
+      "2024-01-01T00:00:00.Z",
+      "2024-01-0xT00:00:00Z",
+    ]
+  ) {
+    assert.throws(() => Timestamp.parse(bad), SyntaxError, bad);
+  }
+});
