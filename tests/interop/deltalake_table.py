@@ -2,6 +2,9 @@
 
   <op> <path> [<op> <path> …]   ops run in order in one process (one JVM for Spark), each numbered i from 0:
     read     print the table's rows ("ROW<i> {json}") and its change feed from version 0 ("CDF<i> {json}")
+    readdv   the same for a table with deletion vectors: rows through the SQL QueryBuilder (DataFusion applies
+             the vectors), plus "REFUSED<i> <message>" when to_pyarrow_table() refuses the table, and
+             "CDFERROR<i> <message>" when the change feed cannot be read
     write0   create a table (not partitioned) with every primitive type, insert, merge, delete, checkpoint(s),
     write1   the same partitioned by p_day; then print its rows as this library reads them ("ROW<i> {json}")
   Values are printed in the lake's JSON encoding; other libraries print to stdout too, hence the prefixes.
@@ -13,7 +16,7 @@ import os
 import sys
 
 import pyarrow as pa
-from deltalake import DeltaTable, write_deltalake
+from deltalake import DeltaTable, QueryBuilder, write_deltalake
 
 from lake_json import encode
 
@@ -35,6 +38,21 @@ def read(path, i, cdf=True):
         # deltalake 1.x returns an arro3 stream; pyarrow takes it over the Arrow C stream interface.
         table = pa.RecordBatchReader.from_stream(dt.load_cdf(starting_version=0)).read_all()
         dump(f"CDF{i}", table.drop_columns([c for c in table.column_names if c == "_commit_timestamp"]))
+
+
+def read_dv(path, i):
+    dt = DeltaTable(path)
+    try:
+        dt.to_pyarrow_table()
+    except Exception as e:  # deltalake 1.6.6: DeltaProtocolError, reader feature deletionVectors not supported
+        print(f"REFUSED{i}", type(e).__name__, str(e).replace("\n", " "))
+    result = QueryBuilder().register("t", dt).execute("SELECT * FROM t")
+    dump(f"ROW{i}", pa.RecordBatchReader.from_stream(result).read_all())
+    try:
+        table = pa.RecordBatchReader.from_stream(dt.load_cdf(starting_version=0)).read_all()
+        dump(f"CDF{i}", table.drop_columns([c for c in table.column_names if c == "_commit_timestamp"]))
+    except Exception as e:
+        print(f"CDFERROR{i}", type(e).__name__, str(e).replace("\n", " "))
 
 
 SCHEMA = pa.schema([
@@ -96,6 +114,8 @@ if __name__ == "__main__":
     for i, (op, path) in enumerate(zip(args[::2], args[1::2])):
         if op == "read":
             read(path, i)
+        elif op == "readdv":
+            read_dv(path, i)
         elif op in ("write0", "write1"):
             write(path, op == "write1")
             read(path, i, cdf=False)

@@ -4,6 +4,9 @@
     read     print the table's rows ("ROW<i> {json}") and its change feed from version 0 ("CDF<i> {json}")
     write0   create a table (not partitioned) with every primitive type, insert, merge, delete, checkpoint(s),
     write1   the same partitioned by p_day; then print its rows as this library reads them ("ROW<i> {json}")
+    writedv  create a table with deletion vectors and Change Data Feed, insert ids 1-5 in one file, delete id 3
+             (a deletion vector), then print its rows ("ROW<i> {json}")
+    detail   print DESCRIBE DETAIL's protocol ("DETAIL<i> {minReaderVersion, minWriterVersion, tableFeatures}")
   Values are printed in the lake's JSON encoding; other libraries print to stdout too, hence the prefixes.
 """
 import json
@@ -84,6 +87,20 @@ def write(spark, path, partitioned):
     spark.sql(f"DELETE FROM {t} WHERE id = 3")
 
 
+def write_dv(spark, path):
+    t = f"delta.`{path}`"
+    spark.sql(f"CREATE TABLE {t} ({COLUMNS}) USING DELTA TBLPROPERTIES (delta.enableDeletionVectors = true, "
+              "delta.enableChangeDataFeed = true)")
+    spark.sql(f"INSERT INTO {t} VALUES {values([1, 2, 3, 4, 5], 'a')}")
+    spark.sql(f"DELETE FROM {t} WHERE id = 3")
+
+
+def detail(spark, path, i):
+    d = spark.sql(f"DESCRIBE DETAIL delta.`{path}`").collect()[0].asDict()
+    print(f"DETAIL{i}", json.dumps({"minReaderVersion": d["minReaderVersion"], "minWriterVersion": d["minWriterVersion"],
+                                    "tableFeatures": sorted(d["tableFeatures"])}))
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
     spark = session()
@@ -94,6 +111,11 @@ if __name__ == "__main__":
             elif op in ("write0", "write1"):
                 write(spark, path, op == "write1")
                 read(spark, path, i, cdf=False)
+            elif op == "writedv":
+                write_dv(spark, path)
+                read(spark, path, i, cdf=False)
+            elif op == "detail":
+                detail(spark, path, i)
             else:
                 raise SystemExit(f"unknown op {op}")
     finally:
