@@ -54,6 +54,7 @@ export interface RunStreamOptions {
     | "replayTimeoutMs"
     | "instance"
     | "compression"
+    | "deletionVectors"
     | "now"
   >;
   operators?: OperatorOptions;

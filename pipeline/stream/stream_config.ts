@@ -23,6 +23,7 @@
  * | `--state-every N` (batches) | `LAKESTREAM_STATE_EVERY` | 100 |
  * | `--state-every-ms MS` | `LAKESTREAM_STATE_EVERY_MS` | 30000 |
  * | `--state-mode rebuild\|full` | `LAKESTREAM_STATE_MODE` | `rebuild` (see EngineOptions.stateMode) |
+ * | `--deletion-vectors` (tables need Delta reader 3) | `LAKESTREAM_DELETION_VECTORS=1` | copy-on-write |
  * | `--metrics-port N` | `LAKESTREAM_METRICS_PORT` | no server |
  * | `--metrics-host H` | `LAKESTREAM_METRICS_HOST` | `127.0.0.1` |
  * | `--log-format text\|json` | `LAKESTREAM_LOG_FORMAT` | `text` |
@@ -95,6 +96,7 @@ const FLAGS = {
   "state-every": { type: "string" },
   "state-every-ms": { type: "string" },
   "state-mode": { type: "string" },
+  "deletion-vectors": { type: "boolean" },
   "metrics-port": { type: "string" },
   "metrics-host": { type: "string" },
   "log-format": { type: "string" },
@@ -273,6 +275,8 @@ export function parseStreamArgs(args: string[], env: Env): StreamCliConfig | "he
           v("state-mode", "LAKESTREAM_STATE_MODE") ?? "rebuild",
           ["rebuild", "full"] as const,
         ),
+        deletionVectors: values["deletion-vectors"] ||
+          ["1", "true", "on"].includes(env.get("LAKESTREAM_DELETION_VECTORS") ?? "") || undefined,
       },
       onFenced: oneOf(
         "--on-fenced",

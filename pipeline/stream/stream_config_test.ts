@@ -54,6 +54,9 @@ Deno.test("parseStreamArgs() reads flags before environment variables", () => {
   assert.equal(c.options.engine?.maxBatchMs, 50);
   assert.equal(c.options.engine?.stateMode, "rebuild");
   assert.equal(parse(["--state-mode", "full"]).options.engine?.stateMode, "full");
+  assert.equal(c.options.engine?.deletionVectors, undefined, "copy-on-write unless asked");
+  assert.equal(parse(["--deletion-vectors"]).options.engine?.deletionVectors, true);
+  assert.equal(parse([], { LAKESTREAM_DELETION_VECTORS: "1" }).options.engine?.deletionVectors, true);
   assert.equal(c.options.onFenced, "recover", "kafka instances stand by after being fenced");
   assert.equal(c.logFormat, "json");
 });

@@ -141,6 +141,15 @@ export interface EngineOptions {
   now?: () => number;
   /** Monotonic clock in ms (batch deadlines, durations). @default performance.now */
   monotonic?: () => number;
+  /**
+   * Deletion vectors on the operators' tables (Delta reader version 3, `deletionVectors` feature): an update or
+   * delete marks the rows it replaces in a small vector file instead of rewriting their data files, so a batch
+   * that touches keys spread over a large table (customers_scd2, inventory) writes about what it changed. New
+   * tables are created with them and existing ones are upgraded on their first commit; readers must support
+   * the feature (Spark 3.4+ with Delta 2.4+, delta-rs through its SQL/QueryBuilder path). `_quarantine` and
+   * `_pipeline_metrics` (append only) stay at reader version 1. @default false (copy-on-write)
+   */
+  deletionVectors?: boolean;
   /** Data file compression. @default "snappy" */
   compression?: ParquetCompression;
   metrics?: StreamMetrics;
@@ -254,6 +263,8 @@ export class StreamEngine {
             compression: o.compression,
             rowCache,
             maxRowsPerFile: o.maxRowsPerFile ?? 100_000,
+            deletionVectors: (o.deletionVectors ?? false) && table !== QUARANTINE &&
+              table !== PIPELINE_METRICS,
             onConflict: (e, attempt) => {
               this.metrics.conflicts.inc({ table: table.name });
               this.#logger.warn("commit conflict, retrying on a fresh snapshot", {

@@ -157,6 +157,37 @@ Deno.test("StreamEngine killed at random writes (mid-batch, mid-state) ends with
   assert.equal(new Set(metrics.map((r) => r.batch_id)).size, metrics.length);
 });
 
+Deno.test("StreamEngine with deletion vectors, killed at random writes, ends with the same tables as copy-on-write", async () => {
+  const events = history(5, 200);
+  const log = logOf(events);
+  const lake = memoryLake();
+  const rng = new Prng(11);
+  let crashes = 0;
+  for (let run = 0;; run++) {
+    assert.ok(run < 200, "the job finishes");
+    const budget = crashes < 12 ? rng.between(1, 40) : rng.between(40, 400);
+    try {
+      const engine = await StreamEngine.open(
+        options(crashingLake(lake, budget, rng), log, { deletionVectors: true }),
+      );
+      await drain(engine);
+      break;
+    } catch (e) {
+      if (!(e instanceof Crash)) throw e;
+      crashes++;
+    }
+  }
+  assert.ok(crashes >= 10, `only ${crashes} crashes`);
+  await assertLakeEquals(lake, expected(events));
+  const engine = await StreamEngine.open(options(lake, log, { deletionVectors: true }));
+  await drain(engine);
+  const scd2 = await engine.sinks.get("customers_scd2")!.reload();
+  assert.deepEqual(scd2?.protocol.readerFeatures, ["deletionVectors"]);
+  assert.ok(scd2!.files.some((f) => f.deletionVector), "closed versions are marked in vectors");
+  const metrics = await engine.sinks.get(PIPELINE_METRICS.name)!.reload();
+  assert.equal(metrics?.protocol.minReaderVersion, 1, "append-only tables stay at reader version 1");
+});
+
 Deno.test("StreamEngine fences a stale instance: only one claims each batch, and the result is that of one", async () => {
   const events = history(5);
   const log = logOf(events);

@@ -8,7 +8,9 @@ import type { Snapshot } from "../delta/log/snapshot.ts";
 import { updateSnapshot } from "../delta/log/update_snapshot.ts";
 import type { ObjectStore } from "../delta/storage/object_store.ts";
 import { CommitConflictError } from "../delta/write/commit_conflict_error.ts";
+import { enableDeletionVectors } from "../delta/write/enable_deletion_vectors.ts";
 import { mergeRows } from "../delta/write/merge_rows.ts";
+import { deletionVectorsEnabled } from "../delta/write/writer_protocol.ts";
 import type { RowCache } from "../delta/write/row_cache.ts";
 import type { ParquetCompression } from "../delta/write/parquet_file.ts";
 import { loadSnapshotOrNull } from "../delta/write/run_commit.ts";
@@ -26,6 +28,11 @@ export interface TableSinkOptions {
   now?: () => number;
   compression?: ParquetCompression;
   maxRowsPerFile?: number;
+  /**
+   * Deletion vectors: create the table with them, and turn them on for an existing table at its first commit.
+   * @default false
+   */
+  deletionVectors?: boolean;
   /** Rows of recent data files, shared by the sinks of one process (see mergeRows). */
   rowCache?: RowCache;
   /** Called before retrying after a conflict. */
@@ -121,6 +128,14 @@ export class TableSink {
     }
     for (;;) {
       try {
+        if (this.#options.deletionVectors && this.#snapshot) {
+          const { protocol, metadata } = this.#snapshot;
+          if (
+            !deletionVectorsEnabled(protocol, metadata) && await enableDeletionVectors(this.store) !== null
+          ) {
+            await this.reload();
+          }
+        }
         const result = await mergeRows(this.store, {
           upserts: delta.upserts,
           deletes: delta.deletes,
@@ -130,6 +145,7 @@ export class TableSink {
           create: {
             schema: this.table.schema,
             enableChangeDataFeed: this.#options.changeDataFeed,
+            enableDeletionVectors: this.#options.deletionVectors,
             name: this.table.name,
           },
           // Checkpoints are written by the background lake health loop, off the hot path.

@@ -43,3 +43,30 @@ Deno.test("TableSink: a failed preload fails the first commit, and the next comm
   const r = await sink.commit(1, { upserts: [{ id: 1n }], deletes: [] });
   assert.equal(r.version, 0);
 });
+
+Deno.test("TableSink with deletionVectors creates the table with them, upgrades a table without, and marks replaced rows", async () => {
+  const fresh = new MemoryStore();
+  const sink = new TableSink(fresh, TABLE, { appId: "job", changeDataFeed: true, deletionVectors: true });
+  await sink.commit(1, { upserts: [{ id: 1n }, { id: 2n }, { id: 3n }], deletes: [] });
+  assert.deepEqual(sink.snapshot?.protocol.readerFeatures, ["deletionVectors"]);
+  await sink.commit(2, { upserts: [], deletes: [{ id: 2n }] });
+  const [file] = sink.snapshot!.files;
+  assert.equal(sink.snapshot!.files.length, 1, "the file stays, with a vector");
+  assert.equal(file.deletionVector?.cardinality, 1);
+  assert.deepEqual(
+    (await Array.fromAsync(fresh.list(""))).filter((m) => m.key.startsWith("deletion_vector_")).length,
+    1,
+  );
+
+  // A table written copy-on-write is upgraded by its first commit with deletion vectors.
+  const old = new MemoryStore();
+  await new TableSink(old, TABLE, { appId: "job", changeDataFeed: false }).commit(1, {
+    upserts: [{ id: 1n }, { id: 2n }],
+    deletes: [],
+  });
+  const upgraded = new TableSink(old, TABLE, { appId: "job", changeDataFeed: false, deletionVectors: true });
+  const r = await upgraded.commit(2, { upserts: [], deletes: [{ id: 1n }] });
+  assert.equal(r.version, 2, "version 1 turned deletion vectors on");
+  assert.equal(upgraded.snapshot?.metadata.configuration?.["delta.enableDeletionVectors"], "true");
+  assert.equal(upgraded.snapshot?.files[0].deletionVector?.cardinality, 1);
+});
