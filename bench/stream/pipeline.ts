@@ -6,7 +6,8 @@
  *   `deno task stream` (all operators) and by the Spark baseline with `trigger(availableNow=True)`; both read
  *   the same topics. Sustained rate = events / (last commit end − first batch start); also events per CPU
  *   second, peak RSS of the process tree (JVM + Python for Spark), and the time from spawn to the first commit.
- *   With the default 1M customers this is also the peak-RSS-with-1M-keys run.
+ *   With the default 1M customers this is also the peak-RSS-with-1M-keys run, made twice by Lakestream: with
+ *   its defaults (copy-on-write) and with `--deletion-vectors`.
  * - where Lakestream's CPU goes: a second, profiled run (`--cpu-prof`) over the same backlog.
  * - latency, source commit → Delta commit, at each `--rates` for `--seconds`: open-loop load on fresh topics per
  *   system and rate (the same seeded stream), Lakestream with its defaults (batches ≤ 200 ms), Spark with
@@ -267,6 +268,17 @@ try {
 
   // 2. Memory with many customer keys.
   const keys = await backlog("keys", KEY_CUSTOMERS, KEY_CUSTOMERS + KEY_EVENTS, SPARK_KEYS);
+  // The same backlog with deletion vectors (opt-in): updates mark replaced rows instead of rewriting files.
+  const dvRun = startLakestream(target(keys.prefix, "ours-keys-dv"), {
+    flags: ["--exit-when-idle", "5", "--deletion-vectors"],
+  });
+  await finish(dvRun, 3_600_000);
+  const keysDv = throughput(await dvRun.batches(), 0, dvRun.usage(), dvRun.spawnedAt);
+  log(`Lakestream --deletion-vectors: ${fmt(keysDv.rate)} ev/s, peak RSS ${mb(keysDv.usage.peakRssBytes)}`);
+  const keysWrites = {
+    cow: await rewrites(`${lakeRoot}/ours-keys`),
+    dv: await rewrites(`${lakeRoot}/ours-keys-dv`),
+  };
   const loadThroughput = loads.length ? Math.max(loadBefore, ...loads) : loadBefore;
 
   // 3. Latency at fixed arrival rates.
@@ -313,11 +325,12 @@ try {
     `| ${name} | ${fmt(r.events)} | ${r.seconds.toFixed(1)} | **${fmt(r.rate)}** | ${
       base ? ratio(r.rate, base.rate) : "–"
     } | ${fmt(r.perCpuSecond)} | ${rss(r.usage)} | ${r.firstCommitS.toFixed(1)} s |`;
-  const table = (r: { ours: Throughput; spark: Throughput | null }) =>
+  const table = (r: { ours: Throughput; spark: Throughput | null }, dv?: Throughput) =>
     [
       "| system | events | seconds | ev/s | × Spark | ev per CPU-s | peak RSS (process tree) | spawn → first commit |",
       "|---|---:|---:|---:|---:|---:|---|---:|",
       row("Lakestream", r.ours, r.spark),
+      ...(dv ? [row("Lakestream `--deletion-vectors`", dv, r.spark)] : []),
       ...(r.spark ? [row("Spark baseline (availableNow)", r.spark, null)] : []),
     ].join("\n");
   const last = RATES[RATES.length - 1];
@@ -415,7 +428,7 @@ try {
     }). Peak RSS of the whole process tree (Spark: the driver ` +
     "JVM and its Python process).",
     "",
-    table(keys),
+    table(keys, keysDv),
     ...(keys.sparkFailure ? ["", `Spark baseline: **did not finish**: ${keys.sparkFailure}.`] : []),
     ...(SPARK && !SPARK_KEYS
       ? [
@@ -425,12 +438,17 @@ try {
       : []),
     "",
     `- Peak RSS ≤ 512 MB: ${goal(keys.ours.usage.peakRssBytes <= 512 * 2 ** 20)} ` +
-    `(${mb(keys.ours.usage.peakRssBytes)}` +
+    `(${mb(keys.ours.usage.peakRssBytes)}; with deletion vectors ${mb(keysDv.usage.peakRssBytes)}` +
     (keys.spark
       ? `; Spark ${mb(keys.spark.usage.peakRssBytes)}, ` +
         `${ratio(keys.spark.usage.peakRssBytes, keys.ours.usage.peakRssBytes)} Lakestream's`
       : "") +
     ").",
+    `- Rows copied into rewritten files, all tables: ${
+      fmt(keysWrites.cow.reduce((n, c) => n + c.copied, 0))
+    } copy-on-write (customers_scd2: ${
+      fmt(keysWrites.cow.find((c) => c.table === "customers_scd2")?.copied ?? 0)
+    }), ${fmt(keysWrites.dv.reduce((n, c) => n + c.copied, 0))} with deletion vectors.`,
     "",
     "### Latency, source commit → Delta commit (goal p99 ≤ 1 s at 10k ev/s, ≥ 10× lower than Spark with " +
     "processingTime 1 s)",
