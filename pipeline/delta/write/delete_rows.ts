@@ -10,7 +10,7 @@ import type { ObjectStore } from "../storage/object_store.ts";
 import { startChangeDataFiles } from "./data_files.ts";
 import { addPathToKey } from "./file_rows.ts";
 import { KeyIndex } from "./key_index.ts";
-import { rewriteFiles } from "./rewrite_files.ts";
+import { rewriteFiles, type RowPrefilter } from "./rewrite_files.ts";
 import { loadSnapshotOrNull, runCommit, type WriterOptions } from "./run_commit.ts";
 import { footprint } from "./write_table.ts";
 import { cdfEnabled, checkWritable, deletionVectorsEnabled } from "./writer_protocol.ts";
@@ -22,6 +22,8 @@ export interface RowPredicate {
   test(row: Row): boolean;
   /** False when the file certainly has no matching row (stats, partition values). @default always true */
   mayMatch?(file: AddFile): boolean;
+  /** A cheap superset test of matching rows on one column (see {@linkcode RowPrefilter}). */
+  prefilter?: RowPrefilter;
 }
 
 /** What a delete did. */
@@ -43,6 +45,7 @@ export function keyPredicate(
     description: `(${index.columns.join(", ")}) IN (${keys.size} keys)`,
     test: (row) => keys.has(index.keyOf(row)),
     mayMatch: (file) => index.mayContain(file),
+    prefilter: index.prefilter(),
   };
 }
 
@@ -73,8 +76,10 @@ export async function deleteRows(
     (row) => predicate.test(row) ? null : undefined,
     fileOptions,
     now,
-    undefined,
-    deletionVectorsEnabled(snapshot.protocol, snapshot.metadata),
+    {
+      deletionVectors: deletionVectorsEnabled(snapshot.protocol, snapshot.metadata),
+      prefilter: predicate.prefilter,
+    },
   );
   if (rw.removes.length === 0) {
     return { version: null, numDeletedRows: 0, numRemovedFiles: 0, numAddedFiles: 0 };

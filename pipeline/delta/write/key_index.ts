@@ -93,6 +93,30 @@ export class KeyIndex {
     } else this.#ordered = null;
   }
 
+  /**
+   * A cheap test of a row's first key column against the indexed keys (false only when the row certainly has
+   * none of them), for scanning a file's key column without building key strings; undefined when the first
+   * key column's type has no such test. Null is let through (the key check then reports it).
+   */
+  prefilter(): { column: string; mayChange(value: Value): boolean } | undefined {
+    const o = this.#ordered;
+    if (!o) return undefined;
+    let set: Set<unknown>;
+    let mayChange: (value: Value) => boolean;
+    if (o.kind === "bigint") {
+      // Long columns decode to bigint, narrower integers to numbers.
+      set = new Set<unknown>(this.#firstType === "long" ? o.values : o.values.map(Number));
+      mayChange = (v) => (typeof v === "bigint" || typeof v === "number" ? set.has(v) : v == null);
+    } else if (o.kind === "string") {
+      set = new Set<unknown>(o.values);
+      mayChange = (v) => (typeof v === "string" ? set.has(v) : v == null);
+    } else {
+      set = new Set<unknown>(o.values);
+      mayChange = (v) => (v instanceof LocalDate ? set.has(v.days) : v == null);
+    }
+    return { column: this.columns[0], mayChange };
+  }
+
   /** False only when the file certainly holds none of the indexed keys (by partition value or min/max stats). */
   mayContain(add: AddFile): boolean {
     const o = this.#ordered;

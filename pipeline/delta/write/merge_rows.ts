@@ -204,8 +204,11 @@ async function mergeOnce(
       decide,
       fileOptions,
       now,
-      rowCache,
-      deletionVectorsEnabled(snapshot.protocol, metadata),
+      {
+        rowCache,
+        deletionVectors: deletionVectorsEnabled(snapshot.protocol, metadata),
+        prefilter: index.prefilter(),
+      },
     )
     : { ...NOTHING_REWRITTEN, readPaths: new Set(), writtenKeys: [], uploaded: Promise.resolve() };
   const inserts: Row[] = [];

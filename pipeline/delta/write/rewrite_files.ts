@@ -7,12 +7,12 @@
  *
  * @module
  */
-import type { Row } from "../../value/mod.ts";
+import type { Row, Value } from "../../value/mod.ts";
 import type { AddFile, RemoveFile } from "../log/actions.ts";
 import type { Snapshot } from "../log/snapshot.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { type ChangeType, type DataFileOptions, startDataFiles } from "./data_files.ts";
-import { addPathToKey, decodeFileRows } from "./file_rows.ts";
+import { addPathToKey, decodeFileColumns } from "./file_rows.ts";
 import { readDeletionVector } from "../read/deletion_vector.ts";
 import { deletionVectorFile } from "../read/deletion_vector_serialize.ts";
 import { withLooseBounds } from "./file_stats.ts";
@@ -51,13 +51,37 @@ export function rowCacheId(store: ObjectStore, path: string): string {
   return `${store.url}\n${path}`;
 }
 
+/** How {@linkcode rewriteFiles} works. */
+export interface RewriteMode {
+  /**
+   * Rows of recent files: files found there are neither fetched nor decoded, and the physical rows of each
+   * file written or read are put there (a file's rows never change; its vector is read from the log).
+   */
+  rowCache?: RowCache;
+  /**
+   * Changed files get a deletion vector instead of a rewrite, except a file left with no live row, which is
+   * removed. @default false
+   */
+  deletionVectors?: boolean;
+  /**
+   * A cheap test on one column, false only when `decide` certainly keeps a row with that value (a merge's first
+   * key column against the batch's keys). With deletion vectors and no row cache, a file's other columns are
+   * then converted, and row objects built, only for the rows it lets through.
+   */
+  prefilter?: RowPrefilter;
+}
+
+/** A superset test of the rows `decide` changes, on the values of one column. */
+export interface RowPrefilter {
+  column: string;
+  mayChange(value: Value): boolean;
+}
+
 /**
  * Rewrites `candidates` of `snapshot` by `decide`, which sees each live row (rows an existing deletion vector
- * deletes are skipped, but keep counting as positions). Returns once every file is decided and the new ones
- * are encoded; their uploads may still run (`uploaded`), and nothing is committed. With `deletionVectors`,
- * changed files get a vector instead of a rewrite, except a file left with no live row, which is removed.
- * With `rowCache`, files found there are neither fetched nor decoded, and the physical rows of each file
- * written or read are put there (a file's rows never change; its vector is read from the log's descriptor).
+ * deletes are skipped, but keep counting as positions).
+ * Returns once every file is decided and the new ones are encoded; their uploads may still run (`uploaded`),
+ * and nothing is committed.
  */
 export async function rewriteFiles(
   store: ObjectStore,
@@ -66,9 +90,11 @@ export async function rewriteFiles(
   decide: (row: Row) => RowDecision,
   options: DataFileOptions,
   deletionTime: number,
-  rowCache?: RowCache,
-  deletionVectors = false,
+  mode: RewriteMode = {},
 ): Promise<Rewrite> {
+  const { rowCache, deletionVectors = false } = mode;
+  // Only the rows that change are needed as objects: nothing is copied and nothing cached.
+  const prefilter = deletionVectors && !rowCache ? mode.prefilter : undefined;
   const out: Omit<Rewrite, "uploaded"> = {
     removes: [],
     adds: [],
@@ -120,21 +146,32 @@ export async function rewriteFiles(
       const file = candidates[i];
       out.readPaths.add(file.path);
       const key = addPathToKey(file.path);
-      const rows = cached[i] ?? decodeFileRows(
-        await fetches[i],
+      const columns = cached[i] ? null : decodeFileColumns(
+        await fetches[i]!,
         `${store.url}/${key}`,
         snapshot.schema,
         snapshot.partitionColumns,
         file,
       );
+      const rows = cached[i] ?? (prefilter ? null : columns!.rows());
+      const numRows = rows?.length ?? columns!.numRows;
       const old = await vectorReads[i] ?? [];
       const gone = old.length > 0 ? new Set(old) : null;
+      // The live positions to decide: all of them, or those the prefilter lets through.
+      const positions: number[] = [];
+      if (prefilter) {
+        const values = columns!.values(prefilter.column);
+        for (let p = 0; p < numRows; p++) {
+          if (!gone?.has(p) && prefilter.mayChange(values[p])) positions.push(p);
+        }
+      } else {
+        for (let p = 0; p < numRows; p++) if (!gone?.has(p)) positions.push(p);
+      }
       const kept: Row[] = [];
       const removed: number[] = [];
       let updated = 0;
-      for (let p = 0; p < rows.length; p++) {
-        if (gone?.has(p)) continue;
-        const row = rows[p];
+      for (const p of positions) {
+        const row = rows ? rows[p] : columns!.row(p);
         const d = decide(row);
         if (d === undefined) {
           kept.push(row);
@@ -153,14 +190,14 @@ export async function rewriteFiles(
       out.numUpdatedRows += updated;
       const id = rowCacheId(store, file.path);
       if (removed.length === 0) {
-        if (cached[i] === undefined) rowCache?.set(id, rows);
+        if (cached[i] === undefined && rows) rowCache?.set(id, rows);
         continue;
       }
       out.removes.push(removeFor(file, deletionTime, true));
-      const live = rows.length - old.length - removed.length;
+      const live = numRows - old.length - removed.length;
       if (deletionVectors && live > 0) {
         // The file stays (with its physical rows cached); its vector grows by the rows removed now.
-        if (cached[i] === undefined) rowCache?.set(id, rows);
+        if (cached[i] === undefined && rows) rowCache?.set(id, rows);
         marked.push(file);
         vectors.push(old.concat(removed));
         continue;

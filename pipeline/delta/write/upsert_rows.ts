@@ -69,8 +69,10 @@ export async function upsertRows(
     },
     fileOptions,
     now,
-    undefined,
-    deletionVectorsEnabled(snapshot.protocol, snapshot.metadata),
+    {
+      deletionVectors: deletionVectorsEnabled(snapshot.protocol, snapshot.metadata),
+      prefilter: index.prefilter(),
+    },
   );
   const inserts = [...incoming].filter(([k]) => !matched.has(k)).map(([, r]) => r);
   const inserted = startDataFiles(store, snapshot.metadata, snapshot.schema, inserts, fileOptions);
