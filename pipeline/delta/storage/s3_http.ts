@@ -203,12 +203,11 @@ export class S3Http {
   /** The URL of a bucket's object ("" for the bucket). */
   #url(bucket: string, key: string): URL {
     const path = key === "" ? "" : key.split("/").map(escape).join("/");
+    const base = this.#endpoint ?? new URL(`https://s3.${this.region}.amazonaws.com`);
     // Buckets with dots do not match the TLS certificate as a virtual host.
     if (this.#pathStyle || bucket.includes(".")) {
-      const base = this.#endpoint ?? new URL(`https://s3.${this.region}.amazonaws.com`);
       return new URL(`${base.origin}${base.pathname.replace(/\/+$/, "")}/${escape(bucket)}/${path}`);
     }
-    const base = this.#endpoint ?? new URL(`https://s3.${this.region}.amazonaws.com`);
     return new URL(`${base.protocol}//${bucket}.${base.host}/${path}`);
   }
 
