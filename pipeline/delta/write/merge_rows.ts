@@ -50,7 +50,9 @@ export interface MergeRowsOptions extends WriterOptions {
   /**
    * Rows of recently written and read files (a stream processor keeps one across batches): rewrites take the
    * rows of cached files instead of fetching and decoding them. Not used when a key column is a float (its
-   * values change when written as 32 bits).
+   * values change when written as 32 bits). With deletion vectors the cache holds a file's physical rows (its
+   * vector is applied on top), so a file stays cached across batches; without a cache, a deletion-vector merge
+   * instead converts only the first key column of the files it reads and builds rows only for matched keys.
    */
   rowCache?: RowCache;
 }

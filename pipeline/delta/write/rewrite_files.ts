@@ -174,7 +174,7 @@ export async function rewriteFiles(
         const row = rows ? rows[p] : columns!.row(p);
         const d = decide(row);
         if (d === undefined) {
-          kept.push(row);
+          if (!deletionVectors) kept.push(row); // copied into the rewritten file
           continue;
         }
         removed.push(p);
