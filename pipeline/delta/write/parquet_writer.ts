@@ -355,11 +355,22 @@ function schemaElement(c: PrimitiveColumn): ThriftValue {
   ]);
 }
 
+/** `ARROW:schema` by the fields' JSON: a table's files share it, and building it took ~0.4 ms per file. */
+const arrowSchemas = new Map<string, string>();
+
 /** `ARROW:schema`: the Arrow IPC schema message, base64, as arrow-rs writes it. */
 function arrowSchemaMetadata(fields: StructField[]): string {
-  const ipc = arrow.tableToIPC(new arrow.Table(arrowSchema(fields)), "stream");
-  // The stream is the schema message followed by the 8-byte end-of-stream marker.
-  return encodeBase64(ipc.subarray(0, ipc.length - 8));
+  const id = JSON.stringify(fields);
+  let meta = arrowSchemas.get(id);
+  if (meta === undefined) {
+    const ipc = arrow.tableToIPC(new arrow.Table(arrowSchema(fields)), "stream");
+    // The stream is the schema message followed by the 8-byte end-of-stream marker.
+    meta = encodeBase64(ipc.subarray(0, ipc.length - 8));
+    // Bounded for processes that see many schemas (schema evolution, tests).
+    if (arrowSchemas.size >= 256) arrowSchemas.clear();
+    arrowSchemas.set(id, meta);
+  }
+  return meta;
 }
 
 function fileMetaData(
