@@ -287,3 +287,33 @@ Deno.test("writeCheckpoint() carries the deletion vectors of adds and removes: a
   await merge(dv, [], [key(5)]);
   assert.ok(!(await contents(dv)).some((r) => r.id === 5n));
 });
+
+Deno.test("mergeRows() and deleteByKey() work on Spark's partitioned dv-partitioned-with-checkpoint (vectors from a checkpoint)", async () => {
+  const store = await goldenCopy("dv-partitioned-with-checkpoint");
+  const col1s = async () =>
+    (await scanAll(store, await loadSnapshot(store))).map((r) => r.col1 as number).sort((a, b) => a - b);
+  const before = await col1s();
+  assert.equal(before.length, 35);
+  // col1 is unique: 31 (part 1) updated, 33 (part 3) and 36 (part 6, in the file where Spark deleted 26)
+  // deleted, 100 (part 0) inserted, 35 (part 5) deleted by key below; 28 (part 8) was deleted by Spark:
+  // deleting it again is a no-op.
+  await mergeRows(store, {
+    upserts: [{ part: 1, col1: 31, col2: "new" }, { part: 0, col1: 100, col2: "ins" }],
+    deletes: [{ col1: 33 }, { col1: 36 }, { col1: 28 }],
+    keyColumns: ["col1"],
+    now,
+    checkpointInterval: 0,
+  });
+  await deleteByKey(store, [{ col1: 35 }], ["col1"], { now, checkpointInterval: 0 });
+  assert.ok(!before.includes(28));
+  const expected = [...before.filter((x) => ![33, 35, 36].includes(x)), 100].sort((a, b) => a - b);
+  assert.deepEqual(await col1s(), expected);
+  const s = await loadSnapshot(store);
+  const row31 = (await scanAll(store, s)).find((r) => r.col1 === 31);
+  assert.deepEqual(row31, { part: 1, col1: 31, col2: "new" });
+  // The file of 36 had Spark's vector (26); ours unites with it.
+  const old = await loadSnapshot(store, { version: 15 });
+  const united = s.files.filter((f) => f.partitionValues.part === "6" && f.deletionVector?.cardinality === 2);
+  assert.equal(united.length, 1);
+  assert.equal(old.files.find((f) => f.path === united[0].path)?.deletionVector?.cardinality, 1);
+});
