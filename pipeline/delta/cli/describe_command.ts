@@ -1,6 +1,6 @@
 /**
  * `lake describe <uri> [--version N] [--json]`: version, commit time, protocol and features, schema, partition
- * columns, properties, files, rows and bytes.
+ * columns, properties, files, rows and bytes, and the rows deletion vectors delete.
  *
  * @module
  */
@@ -31,6 +31,10 @@ export async function describeCommand(args: string[], io: CommandIO = processIO)
     files: s.files.length,
     rows: s.numRecords,
     bytes: s.sizeInBytes,
+    deletionVectors: {
+      files: s.files.filter((f) => f.deletionVector).length,
+      deletedRows: s.files.reduce((n, f) => n + (f.deletionVector?.cardinality ?? 0), 0),
+    },
     checkpointVersion: s.checkpointVersion,
   };
   if (values.json) {
@@ -49,6 +53,11 @@ export async function describeCommand(args: string[], io: CommandIO = processIO)
     `Files       ${info.files}`,
     `Rows        ${info.rows ?? "unknown (files without stats)"}`,
     `Bytes       ${info.bytes}`,
+    ...(info.deletionVectors.files > 0
+      ? [
+        `Deleted     ${info.deletionVectors.deletedRows} rows by deletion vectors in ${info.deletionVectors.files} files`,
+      ]
+      : []),
     `Checkpoint  ${info.checkpointVersion ?? "(none used)"}`,
     "Schema",
     ...(() => {

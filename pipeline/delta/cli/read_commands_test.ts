@@ -140,12 +140,14 @@ Deno.test("lake describe prints the table's state, as JSON with --json", async (
   assert.deepEqual(d.properties, { "delta.enableDeletionVectors": "true" });
   assert.equal(d.rows, 35);
   assert.equal(d.files, 15);
+  assert.deepEqual(d.deletionVectors, { files: 2, deletedRows: 2 });
   assert.equal(d.checkpointVersion, 10);
   assert.deepEqual(d.schema.fields.map((f: { name: string }) => f.name), ["part", "col1", "col2"]);
   const text = io();
   await describeCommand([goldenPath("dv-partitioned-with-checkpoint"), "--version", "3"], text);
   assert.match(text.out[1], /^Version {5}3 \(committed \d{4}-\d{2}-\d{2}T[\d:.]+Z\)$/);
   assert.ok(text.out.includes("Rows        47"));
+  assert.ok(text.out.includes("Deleted     3 rows by deletion vectors in 3 files"), text.out.join("\n"));
   assert.ok(text.out.includes("  col2  string"));
 });
 
