@@ -18,7 +18,13 @@ export const SCAN_BAIL: Error = new Error("The payload scanner cannot read this 
  * version), and bytes equal to ones already read are neither checked nor converted again.
  */
 export interface ValueMemo {
-  run: ByteRun | null;
+  /**
+   * The bytes last read (the value, and the next key when the memo is used with one) in `bytes[0, length)`,
+   * refilled in place: a field whose value changes every few messages (a transaction's timestamp) costs no
+   * allocation per change. `length` -1: nothing remembered.
+   */
+  bytes: Uint8Array;
+  length: number;
   value: unknown;
   /** Times the value repeated, and changed: a field that keeps changing (a timestamp) is no longer remembered. */
   hits: number;
@@ -27,7 +33,7 @@ export interface ValueMemo {
 
 /** An empty {@linkcode ValueMemo}. */
 export function valueMemo(): ValueMemo {
-  return { run: null, value: undefined, hits: 0, misses: 0 };
+  return { bytes: new Uint8Array(32), length: -1, value: undefined, hits: 0, misses: 0 };
 }
 
 // A field stops being remembered once it changed this many times more often than it repeated.
@@ -149,15 +155,17 @@ export class JsonBytes {
    * returns it, or returns `undefined` if it changed.
    */
   #same(memo: ValueMemo, next: ByteRun | null): unknown {
-    const run = memo.run;
-    if (run === null) return undefined;
-    const end = this.pos + run.length;
-    // The same bytes must also end there: `12` is not the value of `123`. A run that holds the next key ends
+    const n = memo.length;
+    if (n < 0) return undefined;
+    const b = this.b;
+    const at = this.pos;
+    const end = at + n;
+    // The same bytes must also end there: `12` is not the value of `123`. Bytes that hold the next key end
     // with it, and its `,` already ends the value.
-    if (
-      !run.at(this.b, this.#view, this.pos) ||
-      (next === null && end < this.b.length && !FOLLOWS_VALUE[this.b[end]])
-    ) {
+    let same = end <= b.length && (next !== null || end === b.length || FOLLOWS_VALUE[b[end]] === 1);
+    const m = memo.bytes;
+    for (let i = 0; same && i < n; i++) same = b[at + i] === m[i];
+    if (!same) {
       memo.misses++;
       return undefined;
     }
@@ -168,10 +176,15 @@ export class JsonBytes {
 
   #remember(memo: ValueMemo, start: number, value: unknown): void {
     if (memo.misses - memo.hits > MEMO_GIVE_UP) {
-      memo.run = null; // keeps changing: comparing costs more than it saves
+      memo.length = -1; // keeps changing: comparing costs more than it saves
       return;
     }
-    memo.run = new ByteRun(this.b.slice(start, this.pos));
+    const n = this.pos - start;
+    if (n > memo.bytes.length) memo.bytes = new Uint8Array(Math.max(n, 2 * memo.bytes.length));
+    const m = memo.bytes;
+    const b = this.b;
+    for (let i = 0; i < n; i++) m[i] = b[start + i];
+    memo.length = n;
     memo.value = value;
   }
 
