@@ -97,8 +97,8 @@ def write_dv(spark, path):
 
 def detail(spark, path, i):
     d = spark.sql(f"DESCRIBE DETAIL delta.`{path}`").collect()[0].asDict()
-    print(f"DETAIL{i}", json.dumps({"minReaderVersion": d["minReaderVersion"], "minWriterVersion": d["minWriterVersion"],
-                                    "tableFeatures": sorted(d["tableFeatures"])}))
+    protocol = {k: d[k] for k in ("minReaderVersion", "minWriterVersion")}
+    print(f"DETAIL{i}", json.dumps({**protocol, "tableFeatures": sorted(d["tableFeatures"])}))
 
 
 if __name__ == "__main__":
