@@ -211,7 +211,10 @@ export class S3Http {
     return new URL(`${base.protocol}//${bucket}.${base.host}/${path}`);
   }
 
-  /** Sends `r`, retrying transient failures; resolves with a 2xx or 3xx response, else rejects (see the class). */
+  /**
+   * Sends `r`, retrying transient failures; resolves with a 2xx response, else rejects (see the class). Redirects
+   * are not followed: S3 answers a request to the wrong region with one, and the signature would not fit.
+   */
   async send(r: S3Request): Promise<S3Response> {
     const url = this.#url(r.bucket, r.key);
     const what = `${r.method} s3://${r.bucket}/${r.key}`;
@@ -234,7 +237,7 @@ export class S3Http {
         );
       }
       if (res !== null) {
-        if (res.status < 400) return { ...res, attempts: attempt };
+        if (res.status < 300) return { ...res, attempts: attempt };
         const text = new TextDecoder().decode(res.body);
         const code = xmlValues(text, "Code")[0] ?? (res.status === 404 ? "NotFound" : `HTTP${res.status}`);
         const message = xmlValues(text, "Message")[0] ?? "";
@@ -278,6 +281,7 @@ export class S3Http {
       headers: send,
       body: r.body as Uint8Array<ArrayBuffer> | undefined,
       signal: AbortSignal.timeout(r.timeoutMs ?? 30_000),
+      redirect: "manual",
     });
     const body = r.method === "HEAD" ? new Uint8Array() : new Uint8Array(await res.arrayBuffer());
     if (r.method === "HEAD") await res.body?.cancel();

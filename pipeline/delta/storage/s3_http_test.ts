@@ -81,6 +81,12 @@ Deno.test("S3Http fails at once on other client errors, and with one attempt whe
       status: 404,
     }),
     new Response("", { status: 500 }),
+    new Response(
+      "<Error><Code>PermanentRedirect</Code><Message>Use the bucket's endpoint</Message></Error>",
+      {
+        status: 301,
+      },
+    ),
   ]);
   const http = new S3Http({ endpoint: "http://s3.test", ...keys, fetch });
   await assert.rejects(http.send({ method: "GET", bucket: "b", key: "k" }), {
@@ -93,7 +99,11 @@ Deno.test("S3Http fails at once on other client errors, and with one attempt whe
     status: 500,
     code: "HTTP500",
   });
-  assert.equal(requests.length, 2);
+  await assert.rejects(http.send({ method: "GET", bucket: "b", key: "k" }), {
+    status: 301,
+    message: "GET s3://b/k failed: 301 PermanentRedirect: Use the bucket's endpoint",
+  });
+  assert.equal(requests.length, 3);
 });
 
 Deno.test("xmlValues() returns each element's text with entities decoded", () => {
