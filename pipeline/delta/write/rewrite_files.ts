@@ -65,8 +65,9 @@ export interface RewriteMode {
   deletionVectors?: boolean;
   /**
    * A cheap test on one column, false only when `decide` certainly keeps a row with that value (a merge's first
-   * key column against the batch's keys). With deletion vectors and no row cache, a file's other columns are
-   * then converted, and row objects built, only for the rows it lets through.
+   * key column against the batch's keys). With deletion vectors, a file the row cache does not hold then has its
+   * other columns converted, and row objects built, only for the rows it lets through; it is not cached unless
+   * it takes at most a quarter of the cache (larger ones would only push each other out).
    */
   prefilter?: RowPrefilter;
 }
@@ -93,8 +94,8 @@ export async function rewriteFiles(
   mode: RewriteMode = {},
 ): Promise<Rewrite> {
   const { rowCache, deletionVectors = false } = mode;
-  // Only the rows that change are needed as objects: nothing is copied and nothing cached.
-  const prefilter = deletionVectors && !rowCache ? mode.prefilter : undefined;
+  // Only the rows that change are needed as objects: nothing is copied.
+  const prefilter = deletionVectors ? mode.prefilter : undefined;
   const out: Omit<Rewrite, "uploaded"> = {
     removes: [],
     adds: [],
@@ -153,16 +154,20 @@ export async function rewriteFiles(
         snapshot.partitionColumns,
         file,
       );
-      const rows = cached[i] ?? (prefilter ? null : columns!.rows());
+      // A file small enough for the row cache is decoded whole and kept: the next batch then decodes nothing.
+      const cacheable = rowCache !== undefined && columns !== null &&
+        columns.numRows * snapshot.schema.fields.length <= rowCache.budget / 4;
+      const filter = columns !== null && !cacheable ? prefilter : undefined;
+      const rows = cached[i] ?? (filter ? null : columns!.rows());
       const numRows = rows?.length ?? columns!.numRows;
       const old = await vectorReads[i] ?? [];
       const gone = old.length > 0 ? new Set(old) : null;
       // The live positions to decide: all of them, or those the prefilter lets through.
       const positions: number[] = [];
-      if (prefilter) {
-        const values = columns!.values(prefilter.column);
+      if (filter) {
+        const values = columns!.values(filter.column);
         for (let p = 0; p < numRows; p++) {
-          if (!gone?.has(p) && prefilter.mayChange(values[p])) positions.push(p);
+          if (!gone?.has(p) && filter.mayChange(values[p])) positions.push(p);
         }
       } else {
         for (let p = 0; p < numRows; p++) if (!gone?.has(p)) positions.push(p);

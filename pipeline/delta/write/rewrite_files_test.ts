@@ -210,6 +210,23 @@ Deno.test("mergeRows() with a row cache on a DV table keeps physical rows cached
   assert.deepEqual(await changes(cachedStore, 4), await changes(plain, 4));
 });
 
+Deno.test("mergeRows() with deletion vectors keeps files larger than a quarter of the row cache out of it", async () => {
+  const plain = await table(true);
+  const dv = await table(true);
+  // 10 rows × 3 columns = 30 cells per file: above a quarter of 100, so those files are not cached.
+  const cache = new RowCache(100);
+  await merge(plain, [row(5, "five")], [key(12)]);
+  await merge(dv, [row(5, "five")], [key(12)], { rowCache: cache });
+  assert.deepEqual(await contents(dv), await contents(plain));
+  assert.deepEqual(await changes(dv, 4), await changes(plain, 4));
+  assert.equal(cache.cells, 3, "only the new file (the replaced row) is cached");
+  // With room for them, the files read are kept for the next batch.
+  const roomy = new RowCache(1_000);
+  const again = await table(true);
+  await merge(again, [row(5, "five")], [key(12)], { rowCache: roomy });
+  assert.equal(roomy.cells, 3 + 2 * 30, "the new file and both files read");
+});
+
 Deno.test("mergeRows() on a stale snapshot conflicts with a concurrent merge that marked the same file", async () => {
   const dv = await table(true);
   const snapshot = await loadSnapshot(dv);
