@@ -1,53 +1,19 @@
 import assert from "node:assert/strict";
+import { contents, key, keyedTable, now, row, schema } from "./_keyed_table.ts";
 import { Decimal, type Row } from "../../value/mod.ts";
 import type { Action } from "../log/actions.ts";
 import { loadSnapshot, readCommit } from "../log/snapshot.ts";
 import { readChanges } from "../read/changes.ts";
-import type { StructType } from "../schema/types.ts";
 import { MemoryStore } from "../storage/memory_store.ts";
 import type { ByteRange, ObjectStore } from "../storage/object_store.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
-import { readFileRows } from "./file_rows.ts";
 import { mergeRows } from "./merge_rows.ts";
 import { optimizeTable } from "./optimize_table.ts";
 import { RowCache } from "./row_cache.ts";
-import { createTable, writeTable } from "./write_table.ts";
-
-const schema: StructType = {
-  type: "struct",
-  fields: [
-    { name: "id", type: "long", nullable: false, metadata: {} },
-    { name: "name", type: "string", nullable: true, metadata: {} },
-    { name: "amount", type: "decimal(10,2)", nullable: true, metadata: {} },
-  ],
-};
-const row = (id: number, name = `n${id}`, amount = "1.00"): Row => ({
-  id: BigInt(id),
-  name,
-  amount: Decimal.parse(amount),
-});
-const key = (id: number): Row => ({ id: BigInt(id) });
-let clock = 1_700_000_000_000;
-const now = () => clock++;
-
-async function table(store: MemoryStore, cdf = false) {
-  await createTable(store, { schema, enableChangeDataFeed: cdf }, { now });
-  // Three files with disjoint id ranges: 1–10, 11–20, 21–30.
-  for (let f = 0; f < 3; f++) {
-    await writeTable(store, Array.from({ length: 10 }, (_, i) => row(f * 10 + i + 1)), { now });
-  }
-}
-
-async function contents(store: MemoryStore): Promise<Row[]> {
-  const s = await loadSnapshot(store);
-  const rows: Row[] = [];
-  for (const f of s.files) rows.push(...await readFileRows(store, s.schema, s.partitionColumns, f));
-  return rows.sort((a, b) => Number((a.id as bigint) - (b.id as bigint)));
-}
 
 Deno.test("mergeRows() upserts and deletes in one commit, rewriting only files that hold touched keys", async () => {
   const store = new MemoryStore();
-  await table(store);
+  await keyedTable(store);
   const result = await mergeRows(store, {
     upserts: [row(5, "five"), row(31, "new")],
     deletes: [key(7), key(99)],
@@ -71,7 +37,7 @@ Deno.test("mergeRows() upserts and deletes in one commit, rewriting only files t
 
 Deno.test("mergeRows() returns the snapshot after its commit, equal to a reload", async () => {
   const store = new MemoryStore();
-  await table(store);
+  await keyedTable(store);
   let snapshot = await loadSnapshot(store);
   for (let b = 1; b <= 3; b++) {
     const result = await mergeRows(store, {
@@ -95,7 +61,7 @@ Deno.test("mergeRows() returns the snapshot after its commit, equal to a reload"
 
 Deno.test("mergeRows() skips a batch whose txn version the table already holds", async () => {
   const store = new MemoryStore();
-  await table(store);
+  await keyedTable(store);
   const first = await mergeRows(store, {
     upserts: [row(1, "a")],
     deletes: [],
@@ -122,7 +88,7 @@ Deno.test("mergeRows() skips a batch whose txn version the table already holds",
 
 Deno.test("mergeRows() with a stale snapshot fails with a concurrent-transaction conflict, then skips on reload", async () => {
   const store = new MemoryStore();
-  await table(store);
+  await keyedTable(store);
   const stale = await loadSnapshot(store);
   await mergeRows(store, {
     upserts: [row(40)],
@@ -159,7 +125,7 @@ Deno.test("mergeRows() with a stale snapshot fails with a concurrent-transaction
 
 Deno.test("mergeRows() commits on top of a compaction it does not overlap and returns the newest snapshot", async () => {
   const store = new MemoryStore();
-  await table(store);
+  await keyedTable(store);
   const held = await loadSnapshot(store);
   // Inserting a new key reads no file, so OPTIMIZE's removes do not conflict with it.
   const optimized = await optimizeTable(store, { now });
@@ -180,7 +146,7 @@ Deno.test("mergeRows() commits on top of a compaction it does not overlap and re
 
 Deno.test("mergeRows() of other keys commits on top of a concurrent upsert; of the same keys it conflicts", async () => {
   const store = new MemoryStore();
-  await table(store);
+  await keyedTable(store);
   const held = await loadSnapshot(store);
   await mergeRows(store, {
     upserts: [row(100)],
@@ -236,7 +202,7 @@ Deno.test("mergeRows() creates a missing table with its first rows in one commit
 
 Deno.test("mergeRows() into a table another writer created first merges into that table", async () => {
   const store = new MemoryStore();
-  await table(store);
+  await keyedTable(store);
   const result = await mergeRows(store, {
     upserts: [row(1, "x")],
     deletes: [],
@@ -251,7 +217,7 @@ Deno.test("mergeRows() into a table another writer created first merges into tha
 
 Deno.test("mergeRows() writes update, insert and delete change rows when CDF is on", async () => {
   const store = new MemoryStore();
-  await table(store, true);
+  await keyedTable(store, { cdf: true });
   const { version } = await mergeRows(store, {
     upserts: [row(1, "one")],
     deletes: [key(12)],
@@ -265,7 +231,7 @@ Deno.test("mergeRows() writes update, insert and delete change rows when CDF is 
 
 Deno.test("mergeRows() rejects a key that is both upserted and deleted, and unknown columns", async () => {
   const store = new MemoryStore();
-  await table(store);
+  await keyedTable(store);
   await assert.rejects(
     mergeRows(store, { upserts: [row(1)], deletes: [key(1)], keyColumns: ["id"], now }),
     TypeError,
@@ -282,7 +248,7 @@ Deno.test("mergeRows() rejects a key that is both upserted and deleted, and unkn
 
 Deno.test("mergeRows() commits nothing when the batch changes nothing", async () => {
   const store = new MemoryStore();
-  await table(store);
+  await keyedTable(store);
   const snapshot = await loadSnapshot(store);
   const result = await mergeRows(store, {
     upserts: [],
@@ -299,8 +265,8 @@ Deno.test("mergeRows() commits nothing when the batch changes nothing", async ()
 Deno.test("mergeRows() with a row cache gives the same table and changes, without reading a file twice", async () => {
   const plain = new MemoryStore();
   const cachedStore = new MemoryStore();
-  await table(plain, true);
-  await table(cachedStore, true);
+  await keyedTable(plain, { cdf: true });
+  await keyedTable(cachedStore, { cdf: true });
   const cache = new RowCache(10_000);
   const reads: string[] = [];
   const counting: ObjectStore = {

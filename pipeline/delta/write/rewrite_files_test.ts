@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { contents, key, keyedTable, now, row } from "./_keyed_table.ts";
 import { Decimal, type Row } from "../../value/mod.ts";
 import type { AddFile, RemoveFile } from "../log/actions.ts";
 import { loadSnapshot, readCommit } from "../log/snapshot.ts";
@@ -6,7 +7,6 @@ import { goldenCopy } from "../golden/golden_tables.ts";
 import { readChanges } from "../read/changes.ts";
 import { deletionVectorKey, readDeletionVector } from "../read/deletion_vector.ts";
 import { scanAll } from "../read/scan.ts";
-import type { StructType } from "../schema/types.ts";
 import { MemoryStore } from "../storage/memory_store.ts";
 import type { ByteRange, ObjectStore } from "../storage/object_store.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
@@ -15,38 +15,9 @@ import { mergeRows, type MergeRowsOptions } from "./merge_rows.ts";
 import { writeCheckpoint } from "./checkpoint_write.ts";
 import { RowCache } from "./row_cache.ts";
 import { upsertRows } from "./upsert_rows.ts";
-import { createTable, writeTable } from "./write_table.ts";
 
-const schema: StructType = {
-  type: "struct",
-  fields: [
-    { name: "id", type: "long", nullable: false, metadata: {} },
-    { name: "name", type: "string", nullable: true, metadata: {} },
-    { name: "amount", type: "decimal(10,2)", nullable: true, metadata: {} },
-  ],
-};
-const row = (id: number, name = `n${id}`, amount = "1.00"): Row => ({
-  id: BigInt(id),
-  name,
-  amount: Decimal.parse(amount),
-});
-const key = (id: number): Row => ({ id: BigInt(id) });
-let clock = 1_700_000_000_000;
-const now = () => clock++;
-
-/** A table of three files with ids 1–10, 11–20, 21–30, with or without deletion vectors. */
-async function table(dv: boolean, store = new MemoryStore()): Promise<MemoryStore> {
-  await createTable(store, { schema, enableChangeDataFeed: true, enableDeletionVectors: dv }, { now });
-  for (let f = 0; f < 3; f++) {
-    await writeTable(store, Array.from({ length: 10 }, (_, i) => row(f * 10 + i + 1)), { now });
-  }
-  return store;
-}
-
-async function contents(store: ObjectStore): Promise<Row[]> {
-  const rows = await scanAll(store, await loadSnapshot(store));
-  return rows.sort((a, b) => Number((a.id as bigint) - (b.id as bigint)));
-}
+/** The keyed table with Change Data Feed, with or without deletion vectors. */
+const table = (dv: boolean, store = new MemoryStore()) => keyedTable(store, { cdf: true, dv });
 
 async function changes(store: ObjectStore, fromVersion: number): Promise<string[]> {
   return (await Array.fromAsync(readChanges(store, { fromVersion }))).flat()

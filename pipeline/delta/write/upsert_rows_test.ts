@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Decimal, type Row } from "../../value/mod.ts";
+import { contents, keyedTable, now, row, schema } from "./_keyed_table.ts";
+import type { Row } from "../../value/mod.ts";
 import type { Action } from "../log/actions.ts";
 import { loadSnapshot, readCommit } from "../log/snapshot.ts";
 import type { StructType } from "../schema/types.ts";
@@ -7,38 +8,7 @@ import { MemoryStore } from "../storage/memory_store.ts";
 import { deleteByKey, deleteRows } from "./delete_rows.ts";
 import { readFileRows } from "./file_rows.ts";
 import { upsertRows } from "./upsert_rows.ts";
-import { createTable, writeTable } from "./write_table.ts";
-
-const schema: StructType = {
-  type: "struct",
-  fields: [
-    { name: "id", type: "long", nullable: false, metadata: {} },
-    { name: "name", type: "string", nullable: true, metadata: {} },
-    { name: "amount", type: "decimal(10,2)", nullable: true, metadata: {} },
-  ],
-};
-const row = (id: number, name = `n${id}`, amount = "1.00"): Row => ({
-  id: BigInt(id),
-  name,
-  amount: Decimal.parse(amount),
-});
-let clock = 1_700_000_000_000;
-const now = () => clock++;
-
-async function table(store: MemoryStore, cdf = false) {
-  await createTable(store, { schema, enableChangeDataFeed: cdf }, { now });
-  // Three files with disjoint id ranges: 1–10, 11–20, 21–30.
-  for (let f = 0; f < 3; f++) {
-    await writeTable(store, Array.from({ length: 10 }, (_, i) => row(f * 10 + i + 1)), { now });
-  }
-}
-
-async function contents(store: MemoryStore): Promise<Row[]> {
-  const s = await loadSnapshot(store);
-  const rows: Row[] = [];
-  for (const f of s.files) rows.push(...await readFileRows(store, s.schema, s.partitionColumns, f));
-  return rows.sort((a, b) => Number((a.id as bigint) - (b.id as bigint)));
-}
+import { createTable } from "./write_table.ts";
 
 async function cdcRows(store: MemoryStore, version: number): Promise<Row[]> {
   const s = await loadSnapshot(store);
@@ -59,7 +29,7 @@ async function cdcRows(store: MemoryStore, version: number): Promise<Row[]> {
 
 Deno.test("upsertRows() rewrites only the file holding the touched key and inserts new keys", async () => {
   const store = new MemoryStore();
-  await table(store);
+  await keyedTable(store);
   const r = await upsertRows(store, [row(15, "fifteen", "9.99"), row(31, "new")], ["id"], { now });
   assert.equal(r.numFilesRead, 1);
   assert.equal(r.numRemovedFiles, 1);
@@ -76,7 +46,7 @@ Deno.test("upsertRows() rewrites only the file holding the touched key and inser
 
 Deno.test("upsertRows() writes update pre/post images and inserts to the Change Data Feed", async () => {
   const store = new MemoryStore();
-  await table(store, true);
+  await keyedTable(store, { cdf: true });
   const r = await upsertRows(store, [row(2, "two"), row(40)], ["id"], { now });
   const changes = (await cdcRows(store, r.version!)).map((x) => `${x._change_type}:${x.id}:${x.name}`).sort();
   assert.deepEqual(changes, ["insert:40:n40", "update_postimage:2:two", "update_preimage:2:n2"]);
@@ -84,7 +54,7 @@ Deno.test("upsertRows() writes update pre/post images and inserts to the Change 
 
 Deno.test("deleteRows() and deleteByKey() remove rows, rewrite files and write delete changes", async () => {
   const store = new MemoryStore();
-  await table(store, true);
+  await keyedTable(store, { cdf: true });
   const byKey = await deleteByKey(store, [row(5), row(25)], ["id"], { now });
   assert.equal(byKey.numDeletedRows, 2);
   assert.equal(byKey.numRemovedFiles, 2);
