@@ -12,7 +12,7 @@ import { FencedError } from "./fenced_error.ts";
 import { type Lake, memoryLake } from "./lake.ts";
 import { Prng } from "./operators/_prng.ts";
 import { PIPELINE_METRICS, QUARANTINE } from "./pipeline_tables.ts";
-import { StreamEngine } from "./stream_engine.ts";
+import { type EngineOptions, StreamEngine } from "./stream_engine.ts";
 
 Deno.test("StreamEngine writes the operators' tables, one commit per changed table per batch", async () => {
   const events = history(1);
@@ -129,27 +129,42 @@ function crashingLake(lake: Lake, budget: number, rng: Prng): Lake {
   };
 }
 
+/**
+ * Runs the job to the end, crashing it at random writes: `crashes` times at small write budgets (mid-recovery
+ * too), then with budgets it may finish within. Returns how many runs crashed.
+ */
+async function runWithCrashes(
+  lake: Lake,
+  log: ReturnType<typeof logOf>,
+  rng: Prng,
+  crashes: number,
+  extra: (rng: Prng) => Partial<EngineOptions> = () => ({}),
+): Promise<number> {
+  let crashed = 0;
+  for (let run = 0;; run++) {
+    assert.ok(run < 20 * crashes, "the job finishes");
+    const budget = crashed < crashes ? rng.between(1, 40) : rng.between(40, 400);
+    try {
+      await drain(await StreamEngine.open(options(crashingLake(lake, budget, rng), log, extra(rng))));
+      return crashed;
+    } catch (e) {
+      if (!(e instanceof Crash)) throw e;
+      crashed++;
+    }
+  }
+}
+
 Deno.test("StreamEngine killed at random writes (mid-batch, mid-state) ends with the same tables as one run", async () => {
   const events = history(4, 200);
   const log = logOf(events);
   const lake = memoryLake();
-  const rng = new Prng(7);
-  let crashes = 0;
-  for (let run = 0;; run++) {
-    assert.ok(run < 400, "the job finishes");
-    // Twenty-odd crashes at small write budgets (mid-recovery too), then runs that may finish.
-    const budget = crashes < 24 ? rng.between(1, 40) : rng.between(40, 400);
-    try {
-      const engine = await StreamEngine.open(
-        options(crashingLake(lake, budget, rng), log, { maxBatchEvents: rng.between(5, 60) }),
-      );
-      await drain(engine);
-      break;
-    } catch (e) {
-      if (!(e instanceof Crash)) throw e;
-      crashes++;
-    }
-  }
+  const crashes = await runWithCrashes(
+    lake,
+    log,
+    new Prng(7),
+    24,
+    (rng) => ({ maxBatchEvents: rng.between(5, 60) }),
+  );
   assert.ok(crashes >= 20, `only ${crashes} crashes`);
   await assertLakeEquals(lake, expected(events));
   // Each batch has one metrics row however often it was replayed.
@@ -161,22 +176,7 @@ Deno.test("StreamEngine with deletion vectors, killed at random writes, ends wit
   const events = history(5, 200);
   const log = logOf(events);
   const lake = memoryLake();
-  const rng = new Prng(11);
-  let crashes = 0;
-  for (let run = 0;; run++) {
-    assert.ok(run < 200, "the job finishes");
-    const budget = crashes < 12 ? rng.between(1, 40) : rng.between(40, 400);
-    try {
-      const engine = await StreamEngine.open(
-        options(crashingLake(lake, budget, rng), log, { deletionVectors: true }),
-      );
-      await drain(engine);
-      break;
-    } catch (e) {
-      if (!(e instanceof Crash)) throw e;
-      crashes++;
-    }
-  }
+  const crashes = await runWithCrashes(lake, log, new Prng(11), 12, () => ({ deletionVectors: true }));
   assert.ok(crashes >= 10, `only ${crashes} crashes`);
   await assertLakeEquals(lake, expected(events));
   const engine = await StreamEngine.open(options(lake, log, { deletionVectors: true }));
