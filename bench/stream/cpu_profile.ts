@@ -36,7 +36,7 @@ const STAGES: [string, RegExp][] = [
   ["decode (Debezium JSON → events)", /pipeline\/cdc\/(?!source\/)/],
   ["Kafka client (kafkajs, fetch + source)", /kafkajs|pipeline\/cdc\/source\//],
   ["operators (SCD2, mirrors, aggregates)", /pipeline\/stream\/operators\//],
-  ["S3 client (AWS SDK, HTTP)", /@aws-sdk|@smithy|pipeline\/delta\/storage\//],
+  ["S3 client (SigV4 signing, HTTP)", /@aws-sdk|@smithy|pipeline\/delta\/storage\//],
   ["Delta log and commit", /pipeline\/delta\//],
   ["engine (batching, WAL, state)", /pipeline\/stream\//],
 ];
