@@ -9,7 +9,7 @@ import { loadSnapshot } from "../log/snapshot.ts";
 import { scanAll } from "../read/scan.ts";
 import type { StructType } from "../schema/types.ts";
 import type { MemoryStore } from "../storage/memory_store.ts";
-import type { ObjectStore } from "../storage/object_store.ts";
+import type { ByteRange, ObjectStore } from "../storage/object_store.ts";
 import { createTable, writeTable } from "./write_table.ts";
 
 export const schema: StructType = {
@@ -53,4 +53,24 @@ export async function keyedTable(
 export async function contents(store: ObjectStore): Promise<Row[]> {
   const rows = await scanAll(store, await loadSnapshot(store));
   return rows.sort((a, b) => Number((a.id as bigint) - (b.id as bigint)));
+}
+
+/** `store` with its data file reads recorded (keys outside `_delta_log/`, in order). */
+export function recordingReads(store: ObjectStore): { store: ObjectStore; reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    store: {
+      url: store.url,
+      get: (k: string, r?: ByteRange) => {
+        if (!k.startsWith("_delta_log/") && k.endsWith(".parquet")) reads.push(k);
+        return store.get(k, r);
+      },
+      head: (k) => store.head(k),
+      put: (k, b) => store.put(k, b),
+      putIfAbsent: (k, b) => store.putIfAbsent(k, b),
+      delete: (k) => store.delete(k),
+      list: (p, o) => store.list(p, o),
+    },
+  };
 }

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { contents, key, keyedTable, now, row, schema } from "./_keyed_table.ts";
+import { contents, key, keyedTable, now, recordingReads, row, schema } from "./_keyed_table.ts";
 import { Decimal, type Row } from "../../value/mod.ts";
 import type { Action } from "../log/actions.ts";
 import { loadSnapshot, readCommit } from "../log/snapshot.ts";
 import { readChanges } from "../read/changes.ts";
 import { MemoryStore } from "../storage/memory_store.ts";
-import type { ByteRange, ObjectStore } from "../storage/object_store.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
 import { mergeRows } from "./merge_rows.ts";
 import { optimizeTable } from "./optimize_table.ts";
@@ -268,19 +267,7 @@ Deno.test("mergeRows() with a row cache gives the same table and changes, withou
   await keyedTable(plain, { cdf: true });
   await keyedTable(cachedStore, { cdf: true });
   const cache = new RowCache(10_000);
-  const reads: string[] = [];
-  const counting: ObjectStore = {
-    url: cachedStore.url,
-    get: (k: string, r?: ByteRange) => {
-      if (!k.startsWith("_delta_log/")) reads.push(k);
-      return cachedStore.get(k, r);
-    },
-    head: (k) => cachedStore.head(k),
-    put: (k, b) => cachedStore.put(k, b),
-    putIfAbsent: (k, b) => cachedStore.putIfAbsent(k, b),
-    delete: (k) => cachedStore.delete(k),
-    list: (p, o) => cachedStore.list(p, o),
-  };
+  const { store: counting, reads } = recordingReads(cachedStore);
   // Batches that touch the same files again: updates, inserts with a missing column, deletes, re-inserts.
   const batches: { upserts: Row[]; deletes: Row[] }[] = [
     { upserts: [row(5, "five"), row(31, "new")], deletes: [key(7)] },

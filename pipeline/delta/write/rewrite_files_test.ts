@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { contents, key, keyedTable, now, row } from "./_keyed_table.ts";
+import { contents, key, keyedTable, now, recordingReads, row } from "./_keyed_table.ts";
 import { Decimal, type Row } from "../../value/mod.ts";
 import type { AddFile, RemoveFile } from "../log/actions.ts";
 import { loadSnapshot, readCommit } from "../log/snapshot.ts";
@@ -8,7 +8,7 @@ import { readChanges } from "../read/changes.ts";
 import { deletionVectorKey, readDeletionVector } from "../read/deletion_vector.ts";
 import { scanAll } from "../read/scan.ts";
 import { MemoryStore } from "../storage/memory_store.ts";
-import type { ByteRange, ObjectStore } from "../storage/object_store.ts";
+import type { ObjectStore } from "../storage/object_store.ts";
 import { CommitConflictError } from "./commit_conflict_error.ts";
 import { deleteByKey } from "./delete_rows.ts";
 import { mergeRows, type MergeRowsOptions } from "./merge_rows.ts";
@@ -152,19 +152,7 @@ Deno.test("mergeRows() with a row cache on a DV table keeps physical rows cached
   const plain = await table(true);
   const cachedStore = await table(true);
   const cache = new RowCache(10_000);
-  const reads: string[] = [];
-  const counting: ObjectStore = {
-    url: cachedStore.url,
-    get: (k: string, r?: ByteRange) => {
-      if (k.endsWith(".parquet")) reads.push(k);
-      return cachedStore.get(k, r);
-    },
-    head: (k) => cachedStore.head(k),
-    put: (k, b) => cachedStore.put(k, b),
-    putIfAbsent: (k, b) => cachedStore.putIfAbsent(k, b),
-    delete: (k) => cachedStore.delete(k),
-    list: (p, o) => cachedStore.list(p, o),
-  };
+  const { store: counting, reads } = recordingReads(cachedStore);
   const batches: [Row[], Row[]][] = [
     [[row(5, "five"), row(31, "new")], [key(7)]],
     [[row(5, "again"), row(8, "eight")], [key(31)]],
