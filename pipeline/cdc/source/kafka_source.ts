@@ -205,10 +205,6 @@ export class KafkaSource implements ChangeSource {
       groupId: this.#options.groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
-      // kafkajs' 1 MiB per partition is ~270 Debezium messages with schemas: a backlog in one hot partition (a
-      // snapshot) was read in fetches too small to keep the processor busy. 300k snapshot reads + 30k changes,
-      // alternating runs: 19.4-25.6 s at 4-8 MiB against 21.8-32.6 s at 1 MiB (fewer, fuller batches).
-      maxBytesPerPartition: 4 * 2 ** 20,
       sessionTimeout: this.#options.sessionTimeoutMs ?? 30_000,
       ...(this.#options.partitionAssigners ? { partitionAssigners: this.#options.partitionAssigners } : {}),
       heartbeatInterval: Math.min(3000, Math.floor((this.#options.sessionTimeoutMs ?? 30_000) / 3)),
