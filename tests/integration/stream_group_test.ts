@@ -63,8 +63,9 @@ function start(run: StreamRun, id: string, job: string, lake: string, mode: "--h
       "6000",
       "--instance",
       id,
+      // Small batches: the data must last through every failover of the --ha test (each takeover commits).
       "--max-batch-events",
-      "50",
+      mode === "--ha" ? "20" : "50",
       "--state-every",
       "5",
       "--exit-when-idle",
