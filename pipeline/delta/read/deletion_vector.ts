@@ -9,7 +9,9 @@ import type { ObjectStore } from "../storage/object_store.ts";
 import type { DeletionVectorDescriptor } from "../log/actions.ts";
 import { crc32 } from "./crc32.ts";
 
-const Z85_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+/** The Z85 alphabet (ZeroMQ RFC 32), shared with the writer. */
+export const Z85_ALPHABET =
+  "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 const Z85_VALUE = new Int16Array(128).fill(-1);
 for (let i = 0; i < Z85_ALPHABET.length; i++) Z85_VALUE[Z85_ALPHABET.charCodeAt(i)] = i;
 
@@ -36,8 +38,9 @@ export function decodeZ85(text: string): Uint8Array {
   return out;
 }
 
-const MAGIC = 1681511377;
-const SERIAL_COOKIE_NO_RUNCONTAINER = 12346;
+/** Delta's bitmap magic number, and Roaring's cookie of a bitmap without run containers (shared with the writer). */
+export const MAGIC = 1681511377;
+export const SERIAL_COOKIE_NO_RUNCONTAINER = 12346;
 const SERIAL_COOKIE = 12347;
 const NO_OFFSET_THRESHOLD = 4;
 

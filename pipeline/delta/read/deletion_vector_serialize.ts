@@ -7,10 +7,8 @@
  */
 import type { DeletionVectorDescriptor } from "../log/actions.ts";
 import { crc32 } from "./crc32.ts";
+import { MAGIC, SERIAL_COOKIE_NO_RUNCONTAINER, Z85_ALPHABET } from "./deletion_vector.ts";
 
-const Z85_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
-const MAGIC = 1681511377;
-const SERIAL_COOKIE_NO_RUNCONTAINER = 12346;
 /** Roaring stores a container of more than this many values as a 65536-bit bitmap, else as sorted u16s. */
 const ARRAY_MAX = 4096;
 
