@@ -16,11 +16,11 @@ import { CommitConflictError } from "./commit_conflict_error.ts";
 import { startChangeDataFiles, startDataFiles } from "./data_files.ts";
 import { addPathToKey } from "./file_rows.ts";
 import { KeyIndex } from "./key_index.ts";
-import { type Rewrite, rewriteFiles, rowCacheId } from "./rewrite_files.ts";
+import { keyedRewriteMode, type Rewrite, rewriteFiles, rowCacheId } from "./rewrite_files.ts";
 import type { RowCache } from "./row_cache.ts";
 import { loadSnapshotOrNull, runCommit, type WriterOptions } from "./run_commit.ts";
 import { checkColumns, footprint, newTableActions, type NewTableOptions } from "./write_table.ts";
-import { cdfEnabled, checkWritable, deletionVectorsEnabled } from "./writer_protocol.ts";
+import { cdfEnabled, checkWritable } from "./writer_protocol.ts";
 
 /** Options of {@linkcode mergeRows}. */
 export interface MergeRowsOptions extends WriterOptions {
@@ -51,8 +51,8 @@ export interface MergeRowsOptions extends WriterOptions {
    * Rows of recently written and read files (a stream processor keeps one across batches): rewrites take the
    * rows of cached files instead of fetching and decoding them. Not used when a key column is a float (its
    * values change when written as 32 bits). With deletion vectors the cache holds a file's physical rows (its
-   * vector is applied on top), so a file stays cached across batches; without a cache, a deletion-vector merge
-   * instead converts only the first key column of the files it reads and builds rows only for matched keys.
+   * vector is applied on top), so a file stays cached across batches; a file larger than a quarter of the cache
+   * (or any file, without one) instead has only its first key column converted, and rows built for matched keys.
    */
   rowCache?: RowCache;
 }
@@ -206,11 +206,7 @@ async function mergeOnce(
       decide,
       fileOptions,
       now,
-      {
-        rowCache,
-        deletionVectors: deletionVectorsEnabled(snapshot.protocol, metadata),
-        prefilter: index.prefilter(),
-      },
+      keyedRewriteMode(snapshot.protocol, metadata, index, rowCache),
     )
     : { ...NOTHING_REWRITTEN, readPaths: new Set(), writtenKeys: [], uploaded: Promise.resolve() };
   const inserts: Row[] = [];

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Row, Value } from "../../value/mod.ts";
-import type { AddFile, RemoveFile } from "../log/actions.ts";
+import type { AddFile, Metadata, Protocol, RemoveFile } from "../log/actions.ts";
 import type { Snapshot } from "../log/snapshot.ts";
 import type { ObjectStore } from "../storage/object_store.ts";
 import { type ChangeType, type DataFileOptions, startDataFiles } from "./data_files.ts";
@@ -16,7 +16,9 @@ import { addPathToKey, decodeFileColumns } from "./file_rows.ts";
 import { readDeletionVector } from "../read/deletion_vector.ts";
 import { deletionVectorFile } from "../read/deletion_vector_serialize.ts";
 import { withLooseBounds } from "./file_stats.ts";
+import type { KeyIndex } from "./key_index.ts";
 import type { RowCache } from "./row_cache.ts";
+import { deletionVectorsEnabled } from "./writer_protocol.ts";
 import { removeFor } from "./write_table.ts";
 
 /** What to do with one existing row: keep it (undefined), delete it (null) or replace it (a new row). */
@@ -70,6 +72,21 @@ export interface RewriteMode {
    * it takes at most a quarter of the cache (larger ones would only push each other out).
    */
   prefilter?: RowPrefilter;
+}
+
+/**
+ * The mode of a rewrite by key: deletion vectors when the table has them on, and then the key prefilter (whose
+ * key set is only built for them).
+ */
+export function keyedRewriteMode(
+  protocol: Protocol,
+  metadata: Metadata,
+  index: KeyIndex,
+  rowCache?: RowCache,
+): RewriteMode {
+  return deletionVectorsEnabled(protocol, metadata)
+    ? { rowCache, deletionVectors: true, prefilter: index.prefilter() }
+    : { rowCache };
 }
 
 /** A superset test of the rows `decide` changes, on the values of one column. */

@@ -11,10 +11,10 @@ import type { ObjectStore } from "../storage/object_store.ts";
 import { startChangeDataFiles, startDataFiles } from "./data_files.ts";
 import { addPathToKey } from "./file_rows.ts";
 import { KeyIndex } from "./key_index.ts";
-import { rewriteFiles } from "./rewrite_files.ts";
+import { keyedRewriteMode, rewriteFiles } from "./rewrite_files.ts";
 import { loadSnapshotOrNull, runCommit, type WriterOptions } from "./run_commit.ts";
 import { checkColumns, footprint } from "./write_table.ts";
-import { cdfEnabled, checkWritable, deletionVectorsEnabled } from "./writer_protocol.ts";
+import { cdfEnabled, checkWritable } from "./writer_protocol.ts";
 
 /** What an upsert did. */
 export interface UpsertResult {
@@ -69,10 +69,7 @@ export async function upsertRows(
     },
     fileOptions,
     now,
-    {
-      deletionVectors: deletionVectorsEnabled(snapshot.protocol, snapshot.metadata),
-      prefilter: index.prefilter(),
-    },
+    keyedRewriteMode(snapshot.protocol, snapshot.metadata, index),
   );
   const inserts = [...incoming].filter(([k]) => !matched.has(k)).map(([, r]) => r);
   const inserted = startDataFiles(store, snapshot.metadata, snapshot.schema, inserts, fileOptions);
