@@ -162,7 +162,8 @@ function decodeXml(s: string): string {
   });
 }
 
-function sleep(ms: number): Promise<void> {
+/** Resolves after `ms` (the retry backoffs of this folder's S3 code). */
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
@@ -283,8 +284,8 @@ export class S3Http {
       signal: AbortSignal.timeout(r.timeoutMs ?? 30_000),
       redirect: "manual",
     });
-    const body = r.method === "HEAD" ? new Uint8Array() : new Uint8Array(await res.arrayBuffer());
-    if (r.method === "HEAD") await res.body?.cancel();
+    // The whole body is read (or released): an unread body would hold its connection.
+    const body = new Uint8Array(await res.arrayBuffer());
     return { status: res.status, headers: res.headers, body };
   }
 }

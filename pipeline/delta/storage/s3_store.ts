@@ -7,7 +7,7 @@ import {
   type ObjectStore,
 } from "./object_store.ts";
 import { checkKey } from "./object_key.ts";
-import { S3Http, S3RequestError, type S3Settings, xmlElements, xmlValues } from "./s3_http.ts";
+import { S3Http, S3RequestError, type S3Settings, sleep, xmlElements, xmlValues } from "./s3_http.ts";
 
 export { type S3Settings, s3SettingsFromEnv } from "./s3_http.ts";
 
@@ -262,8 +262,4 @@ export class S3Store implements ObjectStore {
       timeoutMs: this.#timeoutMs,
     });
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
